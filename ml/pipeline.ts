@@ -1,15 +1,155 @@
-// Face pipeline factory (decode → detect → align → embed). Implementation in progress.
-import type { FacePipeline } from './types.ts';
+// The face pipeline: decode → detect (+5 points) → align → embed → quality.
+// Sessions are created lazily on first use, once per pipeline instance.
+import { cpus } from 'node:os';
+import type { RgbImage } from './align/warp.ts';
+import {
+  type DetectOptions,
+  type FaceDetector,
+  RfbLandmarkDetector,
+  YunetDetector,
+} from './detect/detectors.ts';
+import { Embedder } from './embed/embedder.ts';
+import { type DecodedImage, decodeImage } from './image/decode.ts';
+import { modelById } from './models/manifest.ts';
+import type { ProviderName } from './models/providers.ts';
+import { ModelSession, resolvePipeline } from './models/registry.ts';
+import { faceQuality, frontalScore, laplacianVariance } from './quality.ts';
+import type { AnalyzedFace, DetectedFace, FacePipeline, Landmarks5, PhotoAnalysis } from './types.ts';
 
 export interface PipelineOptions {
-  /** Pipeline id from the registry, e.g. 'default' (npm models) or 'yunet-mobilefacenet'. */
-  pipeline: string;
+  /** Pipeline id from the registry, or 'auto' (default): the best one whose model files are present. */
+  pipeline?: string | undefined;
   /** Folder holding model files that are not shipped by npm packages. */
-  modelsDir?: string;
-  /** Intra-op threads for ONNX Runtime in this process/worker. */
-  threads?: number;
+  modelsDir?: string | undefined;
+  /** Intra-op threads for ONNX Runtime in this process/worker (default: all cores). */
+  threads?: number | undefined;
+  providers?: readonly ProviderName[] | undefined;
+  /** Smallest face kept, in original-photo pixels (default 20). */
+  minFaceSize?: number | undefined;
+  /** Photos are decoded with their long side at most this (shrink-on-load); default 3072. */
+  maxSide?: number | undefined;
+  /** Detector score threshold (default depends on the detector). */
+  scoreThreshold?: number | undefined;
+  /** Embed the mirrored crop too and add the vectors (default: the embedder's manifest setting). */
+  flip?: boolean | undefined;
 }
 
-export async function createPipeline(options: PipelineOptions): Promise<FacePipeline> {
-  throw new Error(`pipeline ${options.pipeline} not implemented yet`);
+/** Stage timings in milliseconds, accumulated over the pipeline's life (for `kith bench speed`). */
+export interface StageTimes {
+  decode: number;
+  detect: number;
+  align: number;
+  embed: number;
+}
+
+export class KithPipeline implements FacePipeline {
+  readonly times: StageTimes = { decode: 0, detect: 0, align: 0, embed: 0 };
+
+  constructor(
+    readonly id: string,
+    readonly embedderId: string,
+    readonly embeddingSize: number,
+    readonly threshold: number,
+    private readonly detector: FaceDetector,
+    private readonly embedder: Embedder,
+    private readonly sessions: ModelSession[],
+    private readonly detect: DetectOptions & { maxSide: number },
+  ) {}
+
+  async analyzeFile(path: string): Promise<PhotoAnalysis> {
+    const t0 = performance.now();
+    const img = await decodeImage(path, { maxSide: this.detect.maxSide });
+    this.times.decode += performance.now() - t0;
+    return this.analyzeDecoded(img);
+  }
+
+  /** Detects in the decoded image and maps every coordinate back to original pixels. */
+  async analyzeDecoded(img: DecodedImage): Promise<PhotoAnalysis> {
+    const s = img.scale;
+    const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
+    const t1 = performance.now();
+    const found = await this.detector.detect(rgb, {
+      ...this.detect,
+      minFaceSize: Math.max(6, this.detect.minFaceSize * s),
+    });
+    this.times.detect += performance.now() - t1;
+    const faces: AnalyzedFace[] = [];
+    for (const f of found) faces.push(this.#toOriginal(await this.embedFace(rgb, f), s));
+    return { width: img.originalWidth, height: img.originalHeight, takenAt: img.takenAt, faces };
+  }
+
+  /** Detection only, in the given image's pixels (benchmarks use it to pick the face they want). */
+  detectFaces(img: RgbImage, options?: Partial<DetectOptions>): Promise<DetectedFace[]> {
+    return this.detector.detect(img, { ...this.detect, ...options });
+  }
+
+  /** Align + embed + quality for one detected face, in the image's own pixels. */
+  async embedFace(img: RgbImage, face: DetectedFace): Promise<AnalyzedFace> {
+    const t0 = performance.now();
+    const { embedding, crop } = await this.embedder.embed(img, face.landmarks);
+    this.times.embed += performance.now() - t0;
+    const t1 = performance.now();
+    const sharpness = laplacianVariance(crop.data, crop.width, crop.height);
+    const quality = faceQuality(
+      face.score,
+      Math.min(face.box.w, face.box.h),
+      sharpness,
+      frontalScore(face.landmarks),
+    );
+    this.times.align += performance.now() - t1;
+    return { box: face.box, landmarks: face.landmarks, quality, embedding };
+  }
+
+  #toOriginal(f: AnalyzedFace, s: number): AnalyzedFace {
+    if (s === 1) return f;
+    const lm = f.landmarks.map(([x, y]) => [x / s, y / s] as const) as unknown as Landmarks5;
+    return {
+      ...f,
+      box: { x: f.box.x / s, y: f.box.y / s, w: f.box.w / s, h: f.box.h / s },
+      landmarks: lm,
+      quality: { ...f.quality, size: f.quality.size / s },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.map((m) => m.close()));
+  }
+}
+
+export async function createPipeline(options: PipelineOptions = {}): Promise<KithPipeline> {
+  const loc = { modelsDir: options.modelsDir };
+  const entry = await resolvePipeline(options.pipeline ?? 'auto', loc);
+  const sessionOptions = { threads: options.threads ?? cpus().length, providers: options.providers };
+  const session = (id: string): ModelSession => new ModelSession(modelById(id), loc, sessionOptions);
+  const det = session(entry.detector);
+  const emb = session(entry.embedder);
+  const sessions = [det, emb];
+  let detector: FaceDetector;
+  let defaultScore: number;
+  if (entry.landmarks) {
+    const lm = session(entry.landmarks);
+    sessions.push(lm);
+    detector = new RfbLandmarkDetector(det, lm);
+    defaultScore = 0.7;
+  } else {
+    detector = new YunetDetector(det);
+    defaultScore = 0.6;
+  }
+  const e = emb.entry;
+  if (!e.embeddingSize || e.threshold === undefined) throw new Error(`Model ${e.id} is not an embedder`);
+  return new KithPipeline(
+    entry.id,
+    e.id,
+    e.embeddingSize,
+    e.threshold,
+    detector,
+    new Embedder(emb, options.flip ?? e.flip ?? false),
+    sessions,
+    {
+      minFaceSize: options.minFaceSize ?? 20,
+      maxSide: options.maxSide ?? 3072,
+      scoreThreshold: options.scoreThreshold ?? defaultScore,
+      nmsIou: 0.3,
+    },
+  );
 }

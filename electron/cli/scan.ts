@@ -1,0 +1,64 @@
+// `kith scan <folder>…`: progress on stderr, a summary on stdout with one line per skipped file.
+import { resolve } from 'node:path';
+import { defaultLibraryDir } from '../core/paths.ts';
+import { runScanJob } from '../core/scan-job.ts';
+import { ScanController } from '../core/scanner/index.ts';
+import { openLibrary } from '../core/store/library.ts';
+import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
+
+export async function scanCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    ...commonOptions,
+    workers: { type: 'string' },
+    'min-face': { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('scan: give at least one folder');
+  const libraryDir = resolve(values.library ?? defaultLibraryDir());
+  const roots = positionals.map((p) => resolve(p));
+  const library = openLibrary(libraryDir);
+  const controller = new ScanController();
+  // Ctrl-C cancels cleanly: finished photos stay recorded and the next scan resumes.
+  const onSigint = (): void => controller.cancel();
+  process.once('SIGINT', onSigint);
+  const progress = progressLine();
+  try {
+    const r = await runScanJob({
+      library,
+      roots,
+      pipeline: values.pipeline ?? 'auto',
+      modelsDir: values['models-dir'],
+      workers: values.workers === undefined ? undefined : intOption(values.workers, 'workers', 2),
+      minFaceSize:
+        values['min-face'] === undefined ? undefined : intOption(values['min-face'], 'min-face', 20),
+      controller,
+      onProgress: (p) => {
+        const eta = p.etaSeconds === null ? '' : `, ETA ${Math.round(p.etaSeconds)} s`;
+        progress(
+          `scan: ${p.processed}/${p.discovered}${p.walkDone ? '' : '+'} photos, ${p.faces} faces, ${p.skipped} skipped, ${p.rate.toFixed(1)} photos/s${eta}`,
+        );
+      },
+    });
+    endProgress();
+    const c = r.scan.counts;
+    const out: string[] = [
+      `Library: ${libraryDir}`,
+      `Pipeline: ${r.pipeline.id} (embedder ${r.pipeline.embedderId})`,
+      `Scan ${r.scan.state} in ${(r.scan.durationMs / 1000).toFixed(1)} s: ${c.discovered} photos found, ${c.analyzed} analysed, ${c.unchanged} unchanged, ${c.moved} moved, ${c.missing} missing, ${c.skipped} skipped; ${c.faces} faces found.`,
+    ];
+    if (r.clustering) {
+      out.push(
+        `People: ${r.clustering.people} people from ${r.clustering.faces} faces (${r.clustering.unassigned} faces unassigned).`,
+      );
+    } else {
+      out.push('People: not regrouped (scan cancelled; run the scan again to resume).');
+    }
+    for (const s of r.scan.skippedFiles)
+      out.push(`skipped: ${s.path}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
+    for (const e of r.scan.errors) out.push(`unreadable ${e.target}: ${e.path}: ${e.code} ${e.message}`);
+    process.stdout.write(`${out.join('\n')}\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    library.close();
+  }
+}

@@ -1,0 +1,149 @@
+// Re-clusters a library's faces into people, honouring every user correction, and writes the
+// result so that person ids (and so names) stay stable: each new cluster takes the person that
+// already holds most of its faces.
+import { clusterExact } from '../../../ml/cluster/exact.ts';
+import { clusterScalable } from '../../../ml/cluster/scalable.ts';
+import type { ClusterResult } from '../../../ml/cluster/types.ts';
+import type { Library } from '../store/library.ts';
+import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.ts';
+
+export interface ReclusterOptions {
+  embedderId: string;
+  /** Squared-L2 merge threshold (the embedder's calibrated value, or the user's setting). */
+  threshold: number;
+  /** Clusters smaller than this stay unassigned (default 2: a lone face is not yet a person). */
+  minClusterSize?: number;
+  /** Faces below this overall quality stay unassigned (default 0.25). */
+  minQuality?: number;
+  signal?: AbortSignal;
+}
+
+export interface ReclusterResult {
+  faces: number;
+  people: number;
+  assigned: number;
+  unassigned: number;
+  seconds: number;
+}
+
+/** Up to this many faces the exact O(n²) agglomeration is used; beyond it the sparse one. */
+export const EXACT_MAX_FACES = 20_000;
+
+/** Flat index pairs for the clusterer from the stored constraints and user assignments. */
+export function clusterConstraints(
+  m: EmbeddingMatrix,
+  constraints: readonly Constraint[],
+  userAssignments: ReadonlyArray<{ faceId: number; personId: number }>,
+): { mustLink: Int32Array; cannotLink: Int32Array } {
+  const row = new Map<number, number>();
+  m.faceIds.forEach((id, i) => row.set(id, i));
+  const must: number[] = [];
+  const cannot: number[] = [];
+  // Faces the user put in one person are must-linked in a chain; the first is the person's anchor.
+  const anchor = new Map<number, number>();
+  const userFaces = new Map<number, number[]>();
+  for (const a of userAssignments) {
+    const r = row.get(a.faceId);
+    if (r === undefined) continue;
+    const first = anchor.get(a.personId);
+    if (first === undefined) anchor.set(a.personId, r);
+    else must.push(first, r);
+    const list = userFaces.get(a.personId) ?? [];
+    list.push(r);
+    userFaces.set(a.personId, list);
+  }
+  for (const c of constraints) {
+    if (c.form === 'face-face') {
+      const a = row.get(c.faceA);
+      const b = row.get(c.faceB);
+      if (a === undefined || b === undefined) continue;
+      (c.kind === 'must_link' ? must : cannot).push(a, b);
+    } else if (c.form === 'face-person') {
+      const f = row.get(c.faceId);
+      const p = anchor.get(c.personId);
+      if (f === undefined || p === undefined) continue;
+      (c.kind === 'must_link' ? must : cannot).push(f, p);
+    } else {
+      const a = anchor.get(c.personA);
+      const b = anchor.get(c.personB);
+      if (a !== undefined && b !== undefined) cannot.push(a, b);
+    }
+  }
+  return { mustLink: Int32Array.from(must), cannotLink: Int32Array.from(cannot) };
+}
+
+/**
+ * Gives each cluster the existing person holding most of its faces (user faces count first,
+ * as they decide the person), each person at most once, biggest overlaps first.
+ */
+export function matchClustersToPeople(
+  labels: Int32Array,
+  faceIds: Int32Array,
+  assignments: ReadonlyArray<{ faceId: number; personId: number; source: 'auto' | 'user' }>,
+): Map<number, number> {
+  const personOf = new Map<number, { personId: number; weight: number }>();
+  for (const a of assignments)
+    personOf.set(a.faceId, { personId: a.personId, weight: a.source === 'user' ? 1e6 : 1 });
+  const overlap = new Map<string, { cluster: number; personId: number; weight: number }>();
+  labels.forEach((label, i) => {
+    if (label < 0) return;
+    const p = personOf.get(faceIds[i]!);
+    if (!p) return;
+    const key = `${label}:${p.personId}`;
+    const o = overlap.get(key) ?? { cluster: label, personId: p.personId, weight: 0 };
+    o.weight += p.weight;
+    overlap.set(key, o);
+  });
+  const result = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const o of [...overlap.values()].sort((a, b) => b.weight - a.weight || a.personId - b.personId)) {
+    if (result.has(o.cluster) || taken.has(o.personId)) continue;
+    result.set(o.cluster, o.personId);
+    taken.add(o.personId);
+  }
+  return result;
+}
+
+export async function recluster(library: Library, options: ReclusterOptions): Promise<ReclusterResult> {
+  const start = performance.now();
+  const m = library.read.embeddings(options.embedderId);
+  const { mustLink, cannotLink } = clusterConstraints(
+    m,
+    library.read.listConstraints(),
+    library.read.listUserAssignments(),
+  );
+  const clusterOptions = {
+    dim: m.dim,
+    threshold: options.threshold,
+    linkage: 'average' as const,
+    constraints: { groupOf: m.photoIds, mustLink, cannotLink },
+    minClusterSize: options.minClusterSize ?? 2,
+    quality: m.quality,
+    minQuality: options.minQuality ?? 0.25,
+    signal: options.signal,
+  };
+  const result: ClusterResult =
+    m.count <= EXACT_MAX_FACES
+      ? await clusterExact(m.data, clusterOptions)
+      : await clusterScalable(m.data, clusterOptions);
+  const people = matchClustersToPeople(result.labels, m.faceIds, library.read.listAssignments());
+  const clusters: ClusterInput[] = Array.from({ length: result.clusters }, (_, c) => {
+    const personId = people.get(c);
+    return personId === undefined ? { faces: [] } : { personId, faces: [] };
+  });
+  result.labels.forEach((label, i) => {
+    if (label >= 0)
+      (clusters[label]!.faces as Array<{ faceId: number; confidence: number }>).push({
+        faceId: m.faceIds[i]!,
+        confidence: 1,
+      });
+  });
+  const written = library.write.writeClustering(clusters);
+  return {
+    faces: m.count,
+    people: result.clusters,
+    assigned: written.assigned,
+    unassigned: m.count - written.assigned - written.keptUser,
+    seconds: (performance.now() - start) / 1000,
+  };
+}

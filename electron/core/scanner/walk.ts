@@ -1,0 +1,166 @@
+// Finds image files under several roots: recursive, sorted, symlink-safe, never fatal on a bad folder.
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+
+/** Lower-case extensions (with the dot) the scanner picks up. */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+  '.heif',
+]);
+
+/**
+ * Folders that hold no user photos, compared case-insensitively. Names starting with a dot
+ * (.Trashes, .git, .thumbnails, …) are skipped anyway.
+ */
+export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
+  '$recycle.bin',
+  'system volume information',
+  '@eadir', // Synology thumbnails
+  '#recycle', // Synology recycle bin
+  '#snapshot',
+  'lost+found',
+  'node_modules',
+]);
+
+export type WalkEvent =
+  | { type: 'file'; root: string; path: string; size: number; mtimeMs: number }
+  | {
+      type: 'error';
+      root: string;
+      path: string;
+      /** What could not be read: a root, a folder, or a file/link inside one. */
+      target: 'root' | 'dir' | 'file';
+      code: string;
+      message: string;
+    };
+
+export interface WalkOptions {
+  /** Stops the walk (the generator just ends). */
+  signal?: AbortSignal | undefined;
+  /** Default IMAGE_EXTENSIONS. */
+  extensions?: ReadonlySet<string> | undefined;
+  /** Extra folder filter on top of the hidden/system rules; return true to skip. */
+  skipFolder?: ((name: string, path: string) => boolean) | undefined;
+}
+
+interface Dir {
+  path: string;
+  real: string;
+}
+
+// Stat this many files of a folder at once: enough to hide latency on network drives.
+const STAT_BATCH = 32;
+
+function errorEvent(root: string, path: string, target: 'root' | 'dir' | 'file', err: unknown): WalkEvent {
+  const e = err as NodeJS.ErrnoException;
+  return { type: 'error', root, path, target, code: e.code ?? 'EUNKNOWN', message: e.message ?? String(err) };
+}
+
+export function isHiddenOrSystemFolder(name: string): boolean {
+  return name.startsWith('.') || SKIPPED_FOLDERS.has(name.toLowerCase());
+}
+
+/**
+ * Yields every image file under `roots`, depth first with names sorted so the order is stable, plus an
+ * 'error' event for every root, folder or file that could not be read (the walk goes on).
+ * Symbolic links are followed; a folder reached twice (a link loop, a link into another root,
+ * overlapping roots) is walked once, by the first path that reaches it.
+ */
+export async function* walkImages(
+  roots: readonly string[],
+  options: WalkOptions = {},
+): AsyncGenerator<WalkEvent> {
+  const extensions = options.extensions ?? IMAGE_EXTENSIONS;
+  const visited = new Set<string>(); // realpaths of folders already queued
+  const isImage = (name: string) => !name.startsWith('.') && extensions.has(extname(name).toLowerCase());
+  const skipFolder = (name: string, path: string) =>
+    isHiddenOrSystemFolder(name) || (options.skipFolder?.(name, path) ?? false);
+
+  for (const rootArg of roots) {
+    const root = resolve(rootArg);
+    let rootReal: string;
+    try {
+      const st = await stat(root);
+      if (!st.isDirectory()) {
+        yield { type: 'error', root, path: root, target: 'root', code: 'ENOTDIR', message: 'not a folder' };
+        continue;
+      }
+      rootReal = await realpath(root);
+    } catch (err) {
+      yield errorEvent(root, root, 'root', err);
+      continue;
+    }
+    if (visited.has(rootReal)) continue;
+    visited.add(rootReal);
+
+    const stack: Dir[] = [{ path: root, real: rootReal }];
+    while (stack.length > 0) {
+      if (options.signal?.aborted) return;
+      const dir = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir.path, { withFileTypes: true });
+      } catch (err) {
+        yield errorEvent(root, dir.path, dir.path === root ? 'root' : 'dir', err);
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+      const files: string[] = [];
+      const subdirs: Dir[] = [];
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue;
+        const path = join(dir.path, e.name);
+        if (e.isDirectory()) {
+          // A plain folder's realpath is its parent's realpath plus its name: no syscall needed.
+          if (!skipFolder(e.name, path)) subdirs.push({ path, real: join(dir.real, e.name) });
+        } else if (e.isFile()) {
+          if (isImage(e.name)) files.push(path);
+        } else if (e.isSymbolicLink()) {
+          try {
+            const st = await stat(path);
+            if (st.isDirectory()) {
+              if (!skipFolder(e.name, path)) subdirs.push({ path, real: await realpath(path) });
+            } else if (st.isFile() && isImage(e.name)) {
+              files.push(path);
+            }
+          } catch (err) {
+            // A dangling or looping link: report it only when it looks like a photo.
+            if (isImage(e.name)) yield errorEvent(root, path, 'file', err);
+          }
+        }
+      }
+
+      for (let i = 0; i < files.length; i += STAT_BATCH) {
+        const batch = files.slice(i, i + STAT_BATCH);
+        const stats = await Promise.allSettled(batch.map((f) => stat(f)));
+        for (let j = 0; j < batch.length; j++) {
+          const r = stats[j]!;
+          const path = batch[j]!;
+          if (r.status === 'fulfilled') {
+            yield { type: 'file', root, path, size: r.value.size, mtimeMs: r.value.mtimeMs };
+          } else {
+            yield errorEvent(root, path, 'file', r.reason);
+          }
+        }
+      }
+
+      // Mark in name order (the first path to a folder wins), then push reversed so it pops first.
+      const fresh = subdirs.filter((d) => {
+        if (visited.has(d.real)) return false;
+        visited.add(d.real);
+        return true;
+      });
+      for (let i = fresh.length - 1; i >= 0; i--) stack.push(fresh[i]!);
+    }
+  }
+}

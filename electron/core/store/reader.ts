@@ -1,0 +1,376 @@
+// Read-only queries. A LibraryReader has no method that writes, so a write through it does not compile.
+import type Database from 'better-sqlite3';
+import { float32Of } from './blobs.ts';
+import { FACE_COLUMNS, type FaceRow, faceOf, PHOTO_COLUMNS, type PhotoRow, prefixEnd } from './rows.ts';
+import type {
+  AssignmentSource,
+  Constraint,
+  ConstraintKind,
+  EmbeddingMatrix,
+  Face,
+  Person,
+  PersonFace,
+  PersonWithFaces,
+  Photo,
+  PhotoStatus,
+  ScanJob,
+  ScanJobState,
+  SkippedPhoto,
+  UnassignedFace,
+} from './types.ts';
+
+interface PersonRow {
+  id: number;
+  name: string | null;
+  hidden: number;
+  coverFaceId: number | null;
+  faceCount: number;
+  photoCount: number;
+}
+
+interface PersonFaceRow {
+  personId: number;
+  faceId: number;
+  photoId: number;
+  path: string;
+  photoStatus: PhotoStatus;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  source: AssignmentSource;
+  confidence: number | null;
+}
+
+interface ScanJobRow extends Omit<ScanJob, 'roots'> {
+  roots: string;
+}
+
+const SCAN_JOB_COLUMNS = `id, roots, state, pid, discovered, analyzed, unchanged, moved, skipped, missing,
+  faces, error, started_at AS startedAt, updated_at AS updatedAt, finished_at AS finishedAt`;
+
+const PERSON_COLUMNS = `p.id, p.name, p.hidden, p.cover_face_id AS coverFaceId,
+  count(a.face_id) AS faceCount, count(DISTINCT f.photo_id) AS photoCount`;
+
+const PERSON_FACE_SELECT = `SELECT a.person_id AS personId, f.id AS faceId, f.photo_id AS photoId, ph.path,
+  ph.status AS photoStatus, f.x, f.y, f.w, f.h, a.source, a.confidence
+  FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos ph ON ph.id = f.photo_id`;
+
+function personOf(r: PersonRow): Person {
+  return {
+    id: r.id,
+    name: r.name,
+    hidden: r.hidden === 1,
+    coverFaceId: r.coverFaceId,
+    faceCount: r.faceCount,
+    photoCount: r.photoCount,
+  };
+}
+
+interface UnassignedFaceRow {
+  faceId: number;
+  photoId: number;
+  path: string;
+  photoStatus: PhotoStatus;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  quality: number | null;
+}
+
+function personFaceOf(r: PersonFaceRow): PersonFace {
+  return {
+    faceId: r.faceId,
+    photoId: r.photoId,
+    path: r.path,
+    photoStatus: r.photoStatus,
+    box: { x: r.x, y: r.y, w: r.w, h: r.h },
+    source: r.source,
+    confidence: r.confidence,
+  };
+}
+
+function scanJobOf(r: ScanJobRow): ScanJob {
+  return { ...r, roots: JSON.parse(r.roots) as string[] };
+}
+
+const EMBEDDING_WHERE = `FROM faces f JOIN photos p ON p.id = f.photo_id
+  WHERE f.embedder_id = @embedderId AND f.embedding IS NOT NULL AND f.q_overall >= @minQuality
+    AND (@includeMissing OR p.status <> 'missing')`;
+
+/** The reader's queries; exported so tests can check their plans with EXPLAIN QUERY PLAN. */
+export const READ_SQL = {
+  photoById: `SELECT ${PHOTO_COLUMNS} FROM photos WHERE id = ?`,
+  photoByPath: `SELECT ${PHOTO_COLUMNS} FROM photos WHERE path = ?`,
+  photosByHash: `SELECT ${PHOTO_COLUMNS} FROM photos WHERE content_hash = ? ORDER BY id`,
+  photosInRange: 'SELECT id, path, status FROM photos WHERE path >= ? AND path < ? ORDER BY path',
+  statusCounts: 'SELECT status, count(*) AS n FROM photos GROUP BY status',
+  skipped: `SELECT id, path, skip_reason AS reason, skip_detail AS detail FROM photos
+    WHERE status = 'skipped' ORDER BY path`,
+  facesOfPhoto: `SELECT ${FACE_COLUMNS} FROM faces WHERE photo_id = ? ORDER BY id`,
+  embeddingCount: `SELECT count(*) ${EMBEDDING_WHERE}`,
+  embeddings: `SELECT f.id, f.photo_id, f.q_overall, f.embedding ${EMBEDDING_WHERE} ORDER BY f.id`,
+  people: `SELECT ${PERSON_COLUMNS} FROM people p
+    LEFT JOIN assignments a ON a.person_id = p.id LEFT JOIN faces f ON f.id = a.face_id
+    WHERE @includeHidden OR p.hidden = 0
+    GROUP BY p.id ORDER BY faceCount DESC, p.id`,
+  person: `SELECT ${PERSON_COLUMNS} FROM people p
+    LEFT JOIN assignments a ON a.person_id = p.id LEFT JOIN faces f ON f.id = a.face_id
+    WHERE p.id = ? GROUP BY p.id`,
+  allPersonFaces: `${PERSON_FACE_SELECT} ORDER BY ph.path, f.id`,
+  personFaces: `${PERSON_FACE_SELECT} WHERE a.person_id = ? ORDER BY ph.path, f.id`,
+  scanJob: `SELECT ${SCAN_JOB_COLUMNS} FROM scan_jobs WHERE id = ?`,
+  scanJobs: `SELECT ${SCAN_JOB_COLUMNS} FROM scan_jobs ORDER BY id DESC LIMIT ?`,
+  scanJobsInState: `SELECT ${SCAN_JOB_COLUMNS} FROM scan_jobs WHERE state = ? ORDER BY id`,
+  setting: 'SELECT value FROM settings WHERE key = ?',
+  constraints: `SELECT id, kind, face_a AS faceA, face_b AS faceB, person_id AS personId,
+    other_person_id AS otherPersonId FROM constraints ORDER BY id`,
+  userAssignments: `SELECT face_id AS faceId, person_id AS personId FROM assignments WHERE source = 'user'
+    ORDER BY face_id`,
+  assignments: `SELECT face_id AS faceId, person_id AS personId, source FROM assignments ORDER BY face_id`,
+  unassignedFaces: `SELECT f.id AS faceId, f.photo_id AS photoId, ph.path, ph.status AS photoStatus, f.x, f.y, f.w, f.h,
+    f.q_overall AS quality
+    FROM faces f JOIN photos ph ON ph.id = f.photo_id
+    WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.face_id = f.id) AND ph.status <> 'missing'
+    ORDER BY ph.path, f.id`,
+} as const;
+
+interface ConstraintRow {
+  id: number;
+  kind: ConstraintKind;
+  faceA: number | null;
+  faceB: number | null;
+  personId: number | null;
+  otherPersonId: number | null;
+}
+
+function constraintOf(r: ConstraintRow): Constraint {
+  if (r.faceA !== null && r.faceB !== null) {
+    return { id: r.id, kind: r.kind, form: 'face-face', faceA: r.faceA, faceB: r.faceB };
+  }
+  if (r.faceA !== null && r.personId !== null) {
+    return { id: r.id, kind: r.kind, form: 'face-person', faceId: r.faceA, personId: r.personId };
+  }
+  // The table's CHECK allows only these three forms; person–person rows are always cannot_link.
+  return {
+    id: r.id,
+    kind: 'cannot_link',
+    form: 'person-person',
+    personA: r.personId!,
+    personB: r.otherPersonId!,
+  };
+}
+
+export class LibraryReader {
+  readonly #db: Database.Database;
+  readonly #photoById;
+  readonly #photoByPath;
+  readonly #photosByHash;
+  readonly #photosInRange;
+  readonly #statusCounts;
+  readonly #skipped;
+  readonly #facesOfPhoto;
+  readonly #embeddingCount;
+  readonly #embeddings;
+  readonly #people;
+  readonly #person;
+  readonly #allPersonFaces;
+  readonly #personFaces;
+  readonly #scanJob;
+  readonly #scanJobs;
+  readonly #scanJobsInState;
+  readonly #setting;
+  readonly #constraints;
+  readonly #userAssignments;
+  readonly #assignments;
+  readonly #unassignedFaces;
+
+  constructor(db: Database.Database) {
+    const q = READ_SQL;
+    this.#db = db;
+    this.#photoById = db.prepare<[number], PhotoRow>(q.photoById);
+    this.#photoByPath = db.prepare<[string], PhotoRow>(q.photoByPath);
+    this.#photosByHash = db.prepare<[string], PhotoRow>(q.photosByHash);
+    this.#photosInRange = db.prepare<[string, string], Pick<Photo, 'id' | 'path' | 'status'>>(
+      q.photosInRange,
+    );
+    this.#statusCounts = db.prepare<[], { status: PhotoStatus; n: number }>(q.statusCounts);
+    this.#skipped = db.prepare<[], SkippedPhoto>(q.skipped);
+    this.#facesOfPhoto = db.prepare<[number], FaceRow>(q.facesOfPhoto);
+    type EmbeddingParams = { embedderId: string; minQuality: number; includeMissing: number };
+    this.#embeddingCount = db.prepare<EmbeddingParams, number>(q.embeddingCount).pluck();
+    this.#embeddings = db.prepare<EmbeddingParams, [number, number, number, Buffer]>(q.embeddings).raw();
+    this.#people = db.prepare<{ includeHidden: number }, PersonRow>(q.people);
+    this.#person = db.prepare<[number], PersonRow>(q.person);
+    this.#allPersonFaces = db.prepare<[], PersonFaceRow>(q.allPersonFaces);
+    this.#personFaces = db.prepare<[number], PersonFaceRow>(q.personFaces);
+    this.#scanJob = db.prepare<[number], ScanJobRow>(q.scanJob);
+    this.#scanJobs = db.prepare<[number], ScanJobRow>(q.scanJobs);
+    this.#scanJobsInState = db.prepare<[ScanJobState], ScanJobRow>(q.scanJobsInState);
+    this.#setting = db.prepare<[string], string>(q.setting).pluck();
+    this.#constraints = db.prepare<[], ConstraintRow>(q.constraints);
+    this.#userAssignments = db.prepare<[], { faceId: number; personId: number }>(q.userAssignments);
+    this.#assignments = db.prepare<[], { faceId: number; personId: number; source: AssignmentSource }>(
+      q.assignments,
+    );
+    this.#unassignedFaces = db.prepare<[], UnassignedFaceRow>(q.unassignedFaces);
+  }
+
+  getPhoto(id: number): Photo | undefined {
+    return this.#photoById.get(id);
+  }
+
+  getPhotoByPath(path: string): Photo | undefined {
+    return this.#photoByPath.get(path);
+  }
+
+  /** Photos with this content (copies, or the old row of a moved file). */
+  findPhotosByHash(contentHash: string): Photo[] {
+    return this.#photosByHash.all(contentHash);
+  }
+
+  /** Photos whose path starts with `dirPrefix` (pass it with a trailing separator). */
+  listPhotosUnder(dirPrefix: string): Array<Pick<Photo, 'id' | 'path' | 'status'>> {
+    return this.#photosInRange.all(dirPrefix, prefixEnd(dirPrefix));
+  }
+
+  countPhotosByStatus(): Record<PhotoStatus, number> {
+    const counts: Record<PhotoStatus, number> = { pending: 0, analyzed: 0, skipped: 0, missing: 0 };
+    for (const { status, n } of this.#statusCounts.all()) counts[status] = n;
+    return counts;
+  }
+
+  listSkippedPhotos(): SkippedPhoto[] {
+    return this.#skipped.all();
+  }
+
+  listFaces(photoId: number): Face[] {
+    return this.#facesOfPhoto.all(photoId).map(faceOf);
+  }
+
+  /**
+   * All embeddings of one embedder as one contiguous matrix, in face-id order. Faces of missing photos
+   * are left out unless asked for; `minQuality` filters on the combined quality score.
+   */
+  embeddings(
+    embedderId: string,
+    options: { minQuality?: number; includeMissing?: boolean } = {},
+  ): EmbeddingMatrix {
+    const params = {
+      embedderId,
+      minQuality: options.minQuality ?? 0,
+      includeMissing: options.includeMissing ? 1 : 0,
+    };
+    // Count and rows must come from one snapshot, or a concurrent scan could overflow the buffer.
+    return this.#db.transaction(() => {
+      const count = this.#embeddingCount.get(params) ?? 0;
+      const faceIds = new Int32Array(count);
+      const photoIds = new Int32Array(count);
+      const quality = new Float32Array(count);
+      let dim = 0;
+      let data = new Float32Array(0);
+      let i = 0;
+      for (const [faceId, photoId, q, blob] of this.#embeddings.iterate(params)) {
+        const v = float32Of(blob);
+        if (i === 0) {
+          dim = v.length;
+          data = new Float32Array(count * dim);
+        } else if (v.length !== dim) {
+          throw new Error(`face ${faceId}: embedding has ${v.length} dims, expected ${dim} (${embedderId})`);
+        }
+        data.set(v, i * dim);
+        faceIds[i] = faceId;
+        photoIds[i] = photoId;
+        quality[i] = q;
+        i++;
+      }
+      const d = dim;
+      const buf = data;
+      return {
+        embedderId,
+        dim,
+        count,
+        faceIds,
+        photoIds,
+        quality,
+        data,
+        row: (k: number) => buf.subarray(k * d, (k + 1) * d),
+      };
+    })();
+  }
+
+  /** People, largest first, with their face and photo counts. Hidden people only when asked. */
+  listPeople(options: { includeHidden?: boolean } = {}): Person[] {
+    return this.#people.all({ includeHidden: options.includeHidden ? 1 : 0 }).map(personOf);
+  }
+
+  /** People with every face and its photo path (for `kith people --json` and exports). */
+  listPeopleWithFaces(options: { includeHidden?: boolean } = {}): PersonWithFaces[] {
+    const people = this.#db.transaction(() => ({
+      people: this.listPeople(options),
+      faces: this.#allPersonFaces.all(),
+    }))();
+    const byPerson = new Map<number, PersonWithFaces>();
+    const out = people.people.map((p) => {
+      const withFaces: PersonWithFaces = { ...p, faces: [] };
+      byPerson.set(p.id, withFaces);
+      return withFaces;
+    });
+    for (const r of people.faces) byPerson.get(r.personId)?.faces.push(personFaceOf(r));
+    return out;
+  }
+
+  getPerson(id: number): PersonWithFaces | undefined {
+    const row = this.#person.get(id);
+    if (!row) return undefined;
+    return { ...personOf(row), faces: this.#personFaces.all(id).map(personFaceOf) };
+  }
+
+  /** Every must-link / cannot-link the user made, for building the clusterer's constraints. */
+  listConstraints(): Constraint[] {
+    return this.#constraints.all().map(constraintOf);
+  }
+
+  /** Faces the user put in a person (they must stay there through re-clustering). */
+  listUserAssignments(): Array<{ faceId: number; personId: number }> {
+    return this.#userAssignments.all();
+  }
+
+  /** Every face → person assignment, automatic and user (re-clustering matches clusters to people by it). */
+  listAssignments(): Array<{ faceId: number; personId: number; source: AssignmentSource }> {
+    return this.#assignments.all();
+  }
+
+  /** Faces in no person (too lonely, too poor, or rejected), on photos still present. */
+  listUnassignedFaces(): UnassignedFace[] {
+    return this.#unassignedFaces.all().map((r) => ({
+      faceId: r.faceId,
+      photoId: r.photoId,
+      path: r.path,
+      photoStatus: r.photoStatus,
+      box: { x: r.x, y: r.y, w: r.w, h: r.h },
+      quality: r.quality,
+    }));
+  }
+
+  getScanJob(id: number): ScanJob | undefined {
+    const r = this.#scanJob.get(id);
+    return r && scanJobOf(r);
+  }
+
+  /** Newest first. */
+  listScanJobs(limit = 20): ScanJob[] {
+    return this.#scanJobs.all(limit).map(scanJobOf);
+  }
+
+  listScanJobsInState(state: ScanJobState): ScanJob[] {
+    return this.#scanJobsInState.all(state).map(scanJobOf);
+  }
+
+  /** The stored JSON value, parsed; the caller validates its shape. */
+  getSetting(key: string): unknown {
+    const v = this.#setting.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as unknown);
+  }
+}

@@ -1,0 +1,111 @@
+// Warps a packed RGB image into an aligned face crop by inverse mapping with bilinear
+// sampling. When the crop is much smaller than the face, sampling a box-filtered copy
+// first avoids aliasing (bilinear alone reads only 4 of many source pixels).
+import { invertSimilarity, type Similarity, similarityScale } from './similarity.ts';
+
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Averages k×k blocks of the region [x0, x0+w)×[y0, y0+h) (clamped to the image). */
+export function boxDownsample(
+  img: RgbImage,
+  x0: number,
+  y0: number,
+  w: number,
+  h: number,
+  k: number,
+): RgbImage {
+  const ow = Math.max(1, Math.floor(w / k));
+  const oh = Math.max(1, Math.floor(h / k));
+  const out = new Uint8Array(ow * oh * 3);
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let count = 0;
+      for (let dy = 0; dy < k; dy++) {
+        const sy = y0 + oy * k + dy;
+        if (sy < 0 || sy >= img.height) continue;
+        for (let dx = 0; dx < k; dx++) {
+          const sx = x0 + ox * k + dx;
+          if (sx < 0 || sx >= img.width) continue;
+          const i = (sy * img.width + sx) * 3;
+          r += img.data[i]!;
+          g += img.data[i + 1]!;
+          b += img.data[i + 2]!;
+          count++;
+        }
+      }
+      const o = (oy * ow + ox) * 3;
+      if (count > 0) {
+        out[o] = Math.round(r / count);
+        out[o + 1] = Math.round(g / count);
+        out[o + 2] = Math.round(b / count);
+      }
+    }
+  }
+  return { data: out, width: ow, height: oh };
+}
+
+/**
+ * Output crop of outW×outH where pixel (u, v) takes the source colour at T⁻¹(u, v).
+ * Pixels mapping outside the image are black (as OpenCV's warpAffine with a constant border).
+ */
+export function warpSimilarity(img: RgbImage, t: Similarity, outW: number, outH: number): RgbImage {
+  let src = img;
+  let transform = t;
+  const scale = similarityScale(t);
+  const k = Math.floor(1 / scale / 1.5);
+  if (k >= 2) {
+    // Box-filter the face's source region by k, then warp from that smaller image.
+    const inv = invertSimilarity(t);
+    const corners = [
+      [0, 0],
+      [outW, 0],
+      [0, outH],
+      [outW, outH],
+    ].map(([u, v]) => [inv.a * u! - inv.b * v! + inv.tx, inv.b * u! + inv.a * v! + inv.ty] as const);
+    const x0 = Math.floor(Math.min(...corners.map((c) => c[0]))) - k;
+    const y0 = Math.floor(Math.min(...corners.map((c) => c[1]))) - k;
+    const x1 = Math.ceil(Math.max(...corners.map((c) => c[0]))) + k;
+    const y1 = Math.ceil(Math.max(...corners.map((c) => c[1]))) + k;
+    src = boxDownsample(img, x0, y0, x1 - x0, y1 - y0, k);
+    // Small-image pixel (i, j) averages source pixels whose centre is x0 + k·(i + c), y0 + k·(j + c).
+    const c = (k - 1) / (2 * k);
+    transform = {
+      a: t.a * k,
+      b: t.b * k,
+      tx: t.tx + t.a * (x0 + k * c) - t.b * (y0 + k * c),
+      ty: t.ty + t.b * (x0 + k * c) + t.a * (y0 + k * c),
+    };
+  }
+  const inv = invertSimilarity(transform);
+  const out = new Uint8Array(outW * outH * 3);
+  const { data, width, height } = src;
+  for (let v = 0; v < outH; v++) {
+    for (let u = 0; u < outW; u++) {
+      const sx = inv.a * u - inv.b * v + inv.tx;
+      const sy = inv.b * u + inv.a * v + inv.ty;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) continue;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const o = (v * outW + u) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const p00 = x0 >= 0 && y0 >= 0 ? data[(y0 * width + x0) * 3 + ch]! : 0;
+        const p10 = x0 + 1 < width && y0 >= 0 ? data[(y0 * width + x0 + 1) * 3 + ch]! : 0;
+        const p01 = x0 >= 0 && y0 + 1 < height ? data[((y0 + 1) * width + x0) * 3 + ch]! : 0;
+        const p11 = x0 + 1 < width && y0 + 1 < height ? data[((y0 + 1) * width + x0 + 1) * 3 + ch]! : 0;
+        const top = p00 + (p10 - p00) * fx;
+        const bottom = p01 + (p11 - p01) * fx;
+        out[o + ch] = Math.round(top + (bottom - top) * fy);
+      }
+    }
+  }
+  return { data: out, width: outW, height: outH };
+}

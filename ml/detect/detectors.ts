@@ -1,0 +1,225 @@
+// Face detectors behind one interface. Both return faces in the pixels of the image they are
+// given, with 5 landmarks (YuNet predicts them; the RFB path adds a 68-point model).
+import { type RgbImage, warpSimilarity } from '../align/warp.ts';
+import { resizeRgb } from '../image/decode.ts';
+import {
+  boxAroundPoints,
+  fivePointsFrom68,
+  landmarkCrop,
+  landmarksToImage,
+} from '../landmarks/landmarks68.ts';
+import { type ModelSession, ort } from '../models/registry.ts';
+import type { DetectedFace, Landmarks5 } from '../types.ts';
+import { type Candidate, nms } from './nms.ts';
+import { decodeRfb } from './rfb.ts';
+import { planTiles } from './tiles.ts';
+import { decodeYunet } from './yunet.ts';
+
+export interface DetectOptions {
+  /** Smallest face to find, in pixels of the given image. */
+  minFaceSize: number;
+  scoreThreshold: number;
+  nmsIou: number;
+}
+
+export interface FaceDetector {
+  detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]>;
+}
+
+/** Packs RGB bytes into a planar float tensor, (value − mean) / std, in the model's channel order. */
+export function toPlanarTensor(
+  img: RgbImage,
+  order: 'RGB' | 'BGR',
+  mean: number,
+  std: number,
+  padW = img.width,
+  padH = img.height,
+): Float32Array {
+  const plane = padW * padH;
+  const out = new Float32Array(3 * plane).fill((0 - mean) / std);
+  const map = order === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const s = (y * img.width + x) * 3;
+      const d = y * padW + x;
+      out[d] = (img.data[s + map[0]!]! - mean) / std;
+      out[plane + d] = (img.data[s + map[1]!]! - mean) / std;
+      out[2 * plane + d] = (img.data[s + map[2]!]! - mean) / std;
+    }
+  }
+  return out;
+}
+
+function toFace(c: Candidate, landmarks: Landmarks5): DetectedFace {
+  return { box: c.box, score: c.score, landmarks };
+}
+
+function pointsToLandmarks(p: Float32Array): Landmarks5 {
+  return [
+    [p[0]!, p[1]!],
+    [p[2]!, p[3]!],
+    [p[4]!, p[5]!],
+    [p[6]!, p[7]!],
+    [p[8]!, p[9]!],
+  ];
+}
+
+function scaleCandidate(c: Candidate, s: number, dx = 0, dy = 0): Candidate {
+  const points = c.points ? c.points.map((v, i) => (i % 2 === 0 ? v / s + dx : v / s + dy)) : null;
+  return {
+    box: { x: c.box.x / s + dx, y: c.box.y / s + dy, w: c.box.w / s, h: c.box.h / s },
+    score: c.score,
+    points,
+  };
+}
+
+/**
+ * Scales at which to run a detector so faces from `minFaceSize` up to the whole image are seen:
+ * a coarse pass with the long side at `coarseSide` (big faces), and, when small faces would be
+ * too small there, a fine pass where `minFaceSize` becomes `smallestFace` network pixels.
+ */
+export function detectionScales(
+  width: number,
+  height: number,
+  minFaceSize: number,
+  coarseSide: number,
+  smallestFace: number,
+): number[] {
+  const coarse = Math.min(1, coarseSide / Math.max(width, height));
+  const fine = Math.min(1, smallestFace / minFaceSize);
+  return fine > coarse * 1.25 ? [coarse, fine] : [coarse];
+}
+
+/** YuNet: any input size (multiple of 32), 5 landmarks included. */
+export class YunetDetector implements FaceDetector {
+  constructor(
+    private readonly model: ModelSession,
+    private readonly coarseSide = 640,
+  ) {}
+
+  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
+    const all: Candidate[] = [];
+    for (const s of detectionScales(img.width, img.height, options.minFaceSize, this.coarseSide, 12)) {
+      const w = Math.max(1, Math.round(img.width * s));
+      const h = Math.max(1, Math.round(img.height * s));
+      const scaled = s === 1 ? img : await resizeRgb(img, w, h);
+      const padW = Math.ceil(w / 32) * 32;
+      const padH = Math.ceil(h / 32) * 32;
+      const input = new ort.Tensor('float32', toPlanarTensor(scaled, 'BGR', 0, 1, padW, padH), [
+        1,
+        3,
+        padH,
+        padW,
+      ]);
+      const out = await this.model.run({ [this.model.entry.input.name]: input });
+      const get = (name: string): Float32Array => out[name]!.data as Float32Array;
+      const found = decodeYunet(
+        {
+          cls: [get('cls_8'), get('cls_16'), get('cls_32')],
+          obj: [get('obj_8'), get('obj_16'), get('obj_32')],
+          bbox: [get('bbox_8'), get('bbox_16'), get('bbox_32')],
+          kps: [get('kps_8'), get('kps_16'), get('kps_32')],
+        },
+        padW,
+        padH,
+        options.scoreThreshold,
+      );
+      for (const c of nms(found, options.nmsIou)) all.push(scaleCandidate(c, w / img.width));
+    }
+    return nms(all, options.nmsIou)
+      .filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize)
+      .map((c) => toFace(c, pointsToLandmarks(c.points!)));
+  }
+}
+
+/**
+ * Ultra-Light RFB-320 (fixed 320×240 input) + the 68-point landmark model. Small faces in
+ * bigger photos are found on overlapping tiles; landmarks run twice, the second time on a
+ * crop re-centred on the first pass's points, which is what makes the 5 points good enough
+ * for alignment (the detector's box alone gives poorly centred crops).
+ */
+export class RfbLandmarkDetector implements FaceDetector {
+  constructor(
+    private readonly detector: ModelSession,
+    private readonly landmarks: ModelSession,
+  ) {}
+
+  async #runDetector(img: RgbImage, threshold: number): Promise<Candidate[]> {
+    const { width: iw, height: ih, name } = this.detector.entry.input;
+    const resized = img.width === iw && img.height === ih ? img : await resizeRgb(img, iw, ih);
+    const e = this.detector.entry;
+    const tensor = new ort.Tensor('float32', toPlanarTensor(resized, 'RGB', e.mean, e.std), [1, 3, ih, iw]);
+    const out = await this.detector.run({ [name]: tensor });
+    return decodeRfb(
+      out.scores!.data as Float32Array,
+      out.boxes!.data as Float32Array,
+      img.width,
+      img.height,
+      threshold,
+    );
+  }
+
+  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
+    const { width: iw, height: ih } = this.detector.entry.input;
+    const all: Candidate[] = [];
+    const scales = detectionScales(img.width, img.height, options.minFaceSize, Math.max(iw, ih), 14);
+    for (const s of scales) {
+      if (s === scales[0]) {
+        all.push(...nms(await this.#runDetector(img, options.scoreThreshold), options.nmsIou));
+        continue;
+      }
+      // Tiles of the network's input size at scale s, i.e. windows of iw/s × ih/s image pixels.
+      const tw = Math.round(iw / s);
+      const th = Math.round(ih / s);
+      for (const t of planTiles(img.width, img.height, tw, th)) {
+        const tile = cropRgb(img, t.x, t.y, t.w, t.h);
+        for (const c of nms(await this.#runDetector(tile, options.scoreThreshold), options.nmsIou)) {
+          all.push(scaleCandidate(c, 1, t.x, t.y));
+        }
+      }
+    }
+    const faces: DetectedFace[] = [];
+    for (const c of nms(all, options.nmsIou)) {
+      if (Math.min(c.box.w, c.box.h) < options.minFaceSize) continue;
+      faces.push(toFace(c, await this.landmarks5(img, c.box)));
+    }
+    return faces;
+  }
+
+  async landmarks68(
+    img: RgbImage,
+    crop: { x: number; y: number; w: number; h: number },
+  ): Promise<Float32Array> {
+    const { width: size, name } = this.landmarks.entry.input;
+    const s = size / crop.w;
+    const patch = warpSimilarity(img, { a: s, b: 0, tx: -crop.x * s, ty: -crop.y * s }, size, size);
+    const grey = new Float32Array(size * size);
+    for (let i = 0; i < grey.length; i++) {
+      const v = 0.299 * patch.data[3 * i]! + 0.587 * patch.data[3 * i + 1]! + 0.114 * patch.data[3 * i + 2]!;
+      grey[i] = (v - this.landmarks.entry.mean) / this.landmarks.entry.std;
+    }
+    const out = await this.landmarks.run({ [name]: new ort.Tensor('float32', grey, [1, 1, size, size]) });
+    return landmarksToImage(out.output!.data as Float32Array, crop);
+  }
+
+  async landmarks5(img: RgbImage, box: { x: number; y: number; w: number; h: number }): Promise<Landmarks5> {
+    const first = await this.landmarks68(img, landmarkCrop(box, LANDMARK_EXPAND, LANDMARK_SHIFT));
+    const refined = await this.landmarks68(img, landmarkCrop(boxAroundPoints(first), REFINE_EXPAND, 0));
+    return fivePointsFrom68(refined);
+  }
+}
+
+/** Crop expansion for the first landmark pass, tuned with `kith bench lfw` (see README). */
+export const LANDMARK_EXPAND = 1.1;
+export const LANDMARK_SHIFT = 0.0;
+/** Second pass: the square around the 68 points, with margin. */
+export const REFINE_EXPAND = 1.1;
+
+function cropRgb(img: RgbImage, x: number, y: number, w: number, h: number): RgbImage {
+  const out = new Uint8Array(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const src = ((y + row) * img.width + x) * 3;
+    out.set(img.data.subarray(src, src + w * 3), row * w * 3);
+  }
+  return { data: out, width: w, height: h };
+}

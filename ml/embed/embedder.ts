@@ -1,0 +1,68 @@
+// Aligned-crop embedding: 5 points → similarity onto the ArcFace template → 112×112 crop →
+// CNN → L2-normalised vector.
+import { ARCFACE_112, estimateSimilarity } from '../align/similarity.ts';
+import { type RgbImage, warpSimilarity } from '../align/warp.ts';
+import { toPlanarTensor } from '../detect/detectors.ts';
+import { type ModelSession, ort } from '../models/registry.ts';
+import type { Landmarks5 } from '../types.ts';
+import { l2Normalize } from './vector.ts';
+
+export interface EmbedResult {
+  embedding: Float32Array;
+  /** The aligned crop (RGB), used for the sharpness measure and thumbnails. */
+  crop: RgbImage;
+}
+
+export function alignFace(img: RgbImage, landmarks: Landmarks5, size = 112): RgbImage {
+  const template = ARCFACE_112.map(([x, y]) => [(x * size) / 112, (y * size) / 112] as const);
+  return warpSimilarity(img, estimateSimilarity(landmarks, template), size, size);
+}
+
+function flipHorizontal(img: RgbImage): RgbImage {
+  const out = new Uint8Array(img.data.length);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const s = (y * img.width + x) * 3;
+      const d = (y * img.width + (img.width - 1 - x)) * 3;
+      out[d] = img.data[s]!;
+      out[d + 1] = img.data[s + 1]!;
+      out[d + 2] = img.data[s + 2]!;
+    }
+  }
+  return { data: out, width: img.width, height: img.height };
+}
+
+export class Embedder {
+  constructor(
+    private readonly model: ModelSession,
+    /** Also embed the mirrored crop and add the two vectors (a standard, cheap accuracy gain). */
+    private readonly flip = false,
+  ) {}
+
+  get size(): number {
+    return this.model.entry.embeddingSize ?? 0;
+  }
+
+  async #run(crop: RgbImage): Promise<Float32Array> {
+    const e = this.model.entry;
+    const order = e.colour === 'BGR' ? 'BGR' : 'RGB';
+    const tensor = new ort.Tensor('float32', toPlanarTensor(crop, order, e.mean, e.std), [
+      1,
+      3,
+      crop.height,
+      crop.width,
+    ]);
+    const out = await this.model.run({ [e.input.name]: tensor });
+    return Float32Array.from(out[e.outputs[0]!]!.data as Float32Array);
+  }
+
+  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
+    const crop = alignFace(img, landmarks, this.model.entry.input.width);
+    const v = await this.#run(crop);
+    if (this.flip) {
+      const m = await this.#run(flipHorizontal(crop));
+      for (let i = 0; i < v.length; i++) v[i]! += m[i]!;
+    }
+    return { embedding: l2Normalize(v), crop };
+  }
+}

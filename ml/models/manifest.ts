@@ -1,0 +1,175 @@
+// The model registry: one manifest entry per model file Kith can run, and the pipelines
+// that combine them. Hashes pin the exact bytes; a file that does not match is never loaded.
+
+/** Where a model file comes from. */
+export type ModelSource =
+  /** Shipped inside an npm dependency: present after `npm install`, no download. */
+  | { kind: 'npm'; package: string; path: string }
+  /** A file in the user's models folder (`--models-dir`, setting, or KITH_MODELS_DIR). */
+  | { kind: 'models-dir'; file: string };
+
+export type ModelTask = 'detector' | 'landmarks68' | 'embedder';
+
+export interface ModelEntry {
+  id: string;
+  task: ModelTask;
+  source: ModelSource;
+  sha256: string;
+  /** Input tensor [channels, height, width]; 0 = dynamic (must be a multiple of `stride`). */
+  input: { name: string; channels: 1 | 3; height: number; width: number; stride?: number };
+  colour: 'RGB' | 'BGR' | 'grey';
+  /** Pixel normalisation: (value − mean) / std, per channel, on 0–255 values. */
+  mean: number;
+  std: number;
+  outputs: readonly string[];
+  /** Embedders: vector length. */
+  embeddingSize?: number;
+  /** Embedders: 5-point template the crop is aligned to (112×112 ArcFace template). */
+  alignment?: 'arcface-112';
+  /**
+   * Embedders: squared-L2 distance at which two faces are called the same person.
+   * Calibrated on LFW dev folds with `kith bench lfw` (the threshold it prints).
+   */
+  threshold?: number;
+  /**
+   * Embedders: also embed the mirrored crop and add the two vectors. Costs a second inference;
+   * kept only where `kith bench lfw` shows it pays (MobileFaceNet: 99.00% → 99.23%).
+   */
+  flip?: boolean;
+  licence: string;
+  /** Where the file was published (for the model manager's download and for provenance). */
+  url: string;
+}
+
+export const MODELS: readonly ModelEntry[] = [
+  {
+    id: 'faceplugin-rfb320',
+    task: 'detector',
+    source: { kind: 'npm', package: 'faceplugin-face-recognition-js', path: 'model/fr_detect.onnx' },
+    sha256: '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
+    input: { name: 'input', channels: 3, height: 240, width: 320 },
+    colour: 'RGB',
+    mean: 127,
+    std: 128,
+    outputs: ['scores', 'boxes'],
+    licence:
+      'MIT (npm package faceplugin-face-recognition-js); Ultra-Light-Fast-Generic-Face-Detector RFB-320',
+    url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
+  },
+  {
+    id: 'faceplugin-landmark68',
+    task: 'landmarks68',
+    source: { kind: 'npm', package: 'faceplugin-face-recognition-js', path: 'model/fr_landmark.onnx' },
+    sha256: 'f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258',
+    input: { name: 'input', channels: 1, height: 64, width: 64 },
+    colour: 'grey',
+    mean: 0,
+    std: 256,
+    outputs: ['output'],
+    licence: 'MIT (npm package faceplugin-face-recognition-js)',
+    url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
+  },
+  {
+    id: 'faceplugin-feature',
+    task: 'embedder',
+    source: { kind: 'npm', package: 'faceplugin-face-recognition-js', path: 'model/fr_feature.onnx' },
+    sha256: '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+    input: { name: 'input', channels: 3, height: 112, width: 112 },
+    colour: 'BGR',
+    mean: 127.5,
+    std: 127.5,
+    outputs: ['output'],
+    embeddingSize: 512,
+    alignment: 'arcface-112',
+    threshold: 1.47,
+    licence: 'MIT (npm package); weights exported from a third-party project, training data undocumented',
+    url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
+  },
+  {
+    id: 'yunet-n',
+    task: 'detector',
+    source: { kind: 'models-dir', file: 'yunet_n_dynamic.onnx' },
+    sha256: '104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12',
+    input: { name: 'input', channels: 3, height: 0, width: 0, stride: 32 },
+    colour: 'BGR',
+    mean: 0,
+    std: 1,
+    outputs: [
+      'cls_8',
+      'cls_16',
+      'cls_32',
+      'obj_8',
+      'obj_16',
+      'obj_32',
+      'bbox_8',
+      'bbox_16',
+      'bbox_32',
+      'kps_8',
+      'kps_16',
+      'kps_32',
+    ],
+    licence: 'Apache-2.0 (ShiqiYu/libfacedetection.train)',
+    url: 'https://github.com/ShiqiYu/libfacedetection.train/raw/0047ac24/onnx/yunet_n_dynamic.onnx',
+  },
+  {
+    id: 'mobilefacenet',
+    task: 'embedder',
+    source: { kind: 'models-dir', file: 'mobilefacenet_foamliu.onnx' },
+    sha256: 'b7120c095d60094f28a4a54ba6a8bf51b297a6273fb40ef6350dfec1f63d9507',
+    input: { name: 'input0', channels: 3, height: 112, width: 112 },
+    colour: 'RGB',
+    mean: 127.5,
+    std: 127.5,
+    outputs: ['output0'],
+    embeddingSize: 128,
+    alignment: 'arcface-112',
+    threshold: 1.45,
+    flip: true,
+    licence: 'Apache-2.0 code (foamliu/MobileFaceNet); trained on MS-Celeb-1M (research-use terms)',
+    url: 'https://github.com/foamliu/MobileFaceNet/raw/a6cc9032/weights/MobileFaceNet.onnx',
+  },
+];
+
+export interface PipelineEntry {
+  id: string;
+  label: string;
+  detector: string;
+  /** Only for detectors without their own 5 points. */
+  landmarks?: string;
+  embedder: string;
+}
+
+/** In order of preference: the first whose files are all present and verified is the default. */
+export const PIPELINES: readonly PipelineEntry[] = [
+  {
+    id: 'yunet-mobilefacenet',
+    label: 'YuNet + MobileFaceNet (models folder)',
+    detector: 'yunet-n',
+    embedder: 'mobilefacenet',
+  },
+  {
+    id: 'yunet-faceplugin',
+    label: 'YuNet + faceplugin embedding',
+    detector: 'yunet-n',
+    embedder: 'faceplugin-feature',
+  },
+  {
+    id: 'faceplugin',
+    label: 'faceplugin RFB-320 + 68-point landmarks + embedding (installed with npm)',
+    detector: 'faceplugin-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'faceplugin-feature',
+  },
+];
+
+export function modelById(id: string): ModelEntry {
+  const entry = MODELS.find((m) => m.id === id);
+  if (!entry) throw new Error(`Unknown model "${id}". Known: ${MODELS.map((m) => m.id).join(', ')}`);
+  return entry;
+}
+
+export function pipelineById(id: string): PipelineEntry {
+  const entry = PIPELINES.find((p) => p.id === id);
+  if (!entry) throw new Error(`Unknown pipeline "${id}". Known: ${PIPELINES.map((p) => p.id).join(', ')}`);
+  return entry;
+}

@@ -1,0 +1,157 @@
+// Resolves model files, verifies them by sha256, and creates ONNX Runtime sessions lazily,
+// once per model per process. Nothing here runs at import time.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import ort from 'onnxruntime-node';
+import {
+  MODELS,
+  type ModelEntry,
+  modelById,
+  PIPELINES,
+  type PipelineEntry,
+  pipelineById,
+} from './manifest.ts';
+import { chooseProviders, type ProviderName, parseProviderList } from './providers.ts';
+
+const require = createRequire(import.meta.url);
+
+export interface ModelLocation {
+  /** Folder with model files not shipped by npm (`--models-dir`, setting, KITH_MODELS_DIR). */
+  modelsDir?: string | undefined;
+}
+
+export class ModelFileError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+/** The models folder in effect: explicit option, else KITH_MODELS_DIR, else none. */
+export function effectiveModelsDir(loc: ModelLocation): string | undefined {
+  const dir = loc.modelsDir ?? process.env.KITH_MODELS_DIR;
+  return dir ? resolve(dir) : undefined;
+}
+
+/** Absolute path where the model's file should be; does not check it exists. */
+export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
+  if (entry.source.kind === 'npm') {
+    const pkgDir = dirname(require.resolve(`${entry.source.package}/package.json`));
+    return join(pkgDir, entry.source.path);
+  }
+  const dir = effectiveModelsDir(loc);
+  if (!dir) {
+    throw new ModelFileError(
+      `Model "${entry.id}" needs ${entry.source.file} from a models folder: pass --models-dir DIR or set KITH_MODELS_DIR.`,
+      entry.source.file,
+    );
+  }
+  return join(dir, entry.source.file);
+}
+
+export async function sha256OfFile(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+/** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
+export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
+  const path = modelPath(entry, loc);
+  if (!existsSync(path)) {
+    throw new ModelFileError(
+      `Model file missing: ${path} (model "${entry.id}", expected sha256 ${entry.sha256}).`,
+      path,
+    );
+  }
+  const actual = await sha256OfFile(path);
+  if (actual !== entry.sha256) {
+    throw new ModelFileError(
+      `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). Replace it with the published file.`,
+      path,
+    );
+  }
+  return path;
+}
+
+/** The pipeline to use: an explicit id, or with 'auto' the first whose files are all present and verified. */
+export async function resolvePipeline(id: string, loc: ModelLocation): Promise<PipelineEntry> {
+  if (id !== 'auto') return pipelineById(id);
+  for (const p of PIPELINES) {
+    const ids = [p.detector, p.landmarks, p.embedder].filter((x): x is string => x !== undefined);
+    try {
+      for (const m of ids) await verifiedModelPath(modelById(m), loc);
+      return p;
+    } catch {
+      // Not available here: try the next pipeline.
+    }
+  }
+  throw new Error('No face pipeline is available: reinstall Kith (npm install) or pass --models-dir.');
+}
+
+export interface SessionOptions {
+  /** Intra-op threads; default: all cores. */
+  threads?: number | undefined;
+  /** Explicit providers (setting); else KITH_PROVIDERS; else the platform preference. */
+  providers?: readonly ProviderName[] | undefined;
+}
+
+export function providersInEffect(options: SessionOptions): ProviderName[] {
+  const env = process.env.KITH_PROVIDERS;
+  const requested = options.providers ?? (env ? parseProviderList(env) : undefined);
+  return chooseProviders({ platform: process.platform, available: ort.listSupportedBackends(), requested });
+}
+
+/** A model with a lazily created, shared session. */
+export class ModelSession {
+  #session: Promise<ort.InferenceSession> | undefined;
+
+  constructor(
+    readonly entry: ModelEntry,
+    private readonly loc: ModelLocation,
+    private readonly options: SessionOptions,
+  ) {}
+
+  /** Created on first use and reused; a failure is not cached so a fixed file can be retried. */
+  session(): Promise<ort.InferenceSession> {
+    if (!this.#session) {
+      this.#session = this.#create().catch((err: unknown) => {
+        this.#session = undefined;
+        throw err;
+      });
+    }
+    return this.#session;
+  }
+
+  async #create(): Promise<ort.InferenceSession> {
+    const path = await verifiedModelPath(this.entry, this.loc);
+    const threads = this.options.threads ?? cpus().length;
+    return ort.InferenceSession.create(path, {
+      executionProviders: providersInEffect(this.options),
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      // Some exported graphs list their weights as inputs; ORT warns about it on every load.
+      logSeverityLevel: 3,
+    });
+  }
+
+  async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+    return (await this.session()).run(feeds);
+  }
+
+  async close(): Promise<void> {
+    const s = this.#session;
+    this.#session = undefined;
+    if (s) await (await s).release();
+  }
+}
+
+export { MODELS, modelById, ort, PIPELINES, pipelineById };
