@@ -3,9 +3,12 @@
 import { cpus } from 'node:os';
 import type { RgbImage } from './align/warp.ts';
 import {
+  type BoxDetector,
   type DetectOptions,
   type FaceDetector,
-  RfbLandmarkDetector,
+  FivePointDetector,
+  Landmark68Detector,
+  RfbDetector,
   YunetDetector,
 } from './detect/detectors.ts';
 import { Embedder } from './embed/embedder.ts';
@@ -124,16 +127,16 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
   const det = session(entry.detector);
   const emb = session(entry.embedder);
   const sessions = [det, emb];
+  const isYunet = det.entry.outputs.includes('kps_8');
+  const boxes: BoxDetector = isYunet ? new YunetDetector(det) : new RfbDetector(det);
+  const defaultScore = isYunet ? 0.6 : 0.7;
   let detector: FaceDetector;
-  let defaultScore: number;
   if (entry.landmarks) {
     const lm = session(entry.landmarks);
     sessions.push(lm);
-    detector = new RfbLandmarkDetector(det, lm);
-    defaultScore = 0.7;
+    detector = new Landmark68Detector(boxes, lm);
   } else {
-    detector = new YunetDetector(det);
-    defaultScore = 0.6;
+    detector = new FivePointDetector(boxes);
   }
   const e = emb.entry;
   if (!e.embeddingSize || e.threshold === undefined) throw new Error(`Model ${e.id} is not an embedder`);

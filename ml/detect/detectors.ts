@@ -6,6 +6,7 @@ import {
   boxAroundPoints,
   fivePointsFrom68,
   landmarkCrop,
+  landmarkInstability,
   landmarksToImage,
 } from '../landmarks/landmarks68.ts';
 import { type ModelSession, ort } from '../models/registry.ts';
@@ -22,6 +23,12 @@ export interface DetectOptions {
   nmsIou: number;
 }
 
+/** A detector proper: boxes with scores, and 5 points when the model predicts them. */
+export interface BoxDetector {
+  detect(img: RgbImage, options: DetectOptions): Promise<Candidate[]>;
+}
+
+/** Boxes plus the 5 points alignment needs. */
 export interface FaceDetector {
   detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]>;
 }
@@ -48,10 +55,6 @@ export function toPlanarTensor(
     }
   }
   return out;
-}
-
-function toFace(c: Candidate, landmarks: Landmarks5): DetectedFace {
-  return { box: c.box, score: c.score, landmarks };
 }
 
 function pointsToLandmarks(p: Float32Array): Landmarks5 {
@@ -90,16 +93,40 @@ export function detectionScales(
   return fine > coarse * 1.25 ? [coarse, fine] : [coarse];
 }
 
+/**
+ * A fine (small-face) pass only keeps faces the coarse pass could have missed: ones at most
+ * `reliable` network pixels at the coarse scale, and not lying inside a coarse face (parts of a
+ * big face, e.g. an eye region seen up close on a tile, otherwise come back as extra "faces").
+ */
+export function keepFineCandidates(
+  fine: readonly Candidate[],
+  coarse: readonly Candidate[],
+  coarseScale: number,
+  reliable = 40,
+): Candidate[] {
+  const maxSide = reliable / coarseScale;
+  return fine.filter((f) => {
+    if (Math.max(f.box.w, f.box.h) > maxSide) return false;
+    const area = f.box.w * f.box.h;
+    return !coarse.some((c) => {
+      const w = Math.min(f.box.x + f.box.w, c.box.x + c.box.w) - Math.max(f.box.x, c.box.x);
+      const h = Math.min(f.box.y + f.box.h, c.box.y + c.box.h) - Math.max(f.box.y, c.box.y);
+      return w > 0 && h > 0 && (w * h) / area > 0.5;
+    });
+  });
+}
+
 /** YuNet: any input size (multiple of 32), 5 landmarks included. */
-export class YunetDetector implements FaceDetector {
+export class YunetDetector implements BoxDetector {
   constructor(
     private readonly model: ModelSession,
     private readonly coarseSide = 640,
   ) {}
 
-  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
-    const all: Candidate[] = [];
-    for (const s of detectionScales(img.width, img.height, options.minFaceSize, this.coarseSide, 12)) {
+  async detect(img: RgbImage, options: DetectOptions): Promise<Candidate[]> {
+    let coarse: Candidate[] = [];
+    const scales = detectionScales(img.width, img.height, options.minFaceSize, this.coarseSide, 12);
+    for (const s of scales) {
       const w = Math.max(1, Math.round(img.width * s));
       const h = Math.max(1, Math.round(img.height * s));
       const scaled = s === 1 ? img : await resizeRgb(img, w, h);
@@ -124,27 +151,22 @@ export class YunetDetector implements FaceDetector {
         padH,
         options.scoreThreshold,
       );
-      for (const c of nms(found, options.nmsIou)) all.push(scaleCandidate(c, w / img.width));
+      const pass = nms(found, options.nmsIou).map((c) => scaleCandidate(c, w / img.width));
+      if (s === scales[0]) coarse = pass;
+      else coarse.push(...keepFineCandidates(pass, coarse, scales[0]!));
     }
-    return nms(all, options.nmsIou)
-      .filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize)
-      .map((c) => toFace(c, pointsToLandmarks(c.points!)));
+    return nms(coarse, options.nmsIou).filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize);
   }
 }
 
 /**
- * Ultra-Light RFB-320 (fixed 320×240 input) + the 68-point landmark model. Small faces in
- * bigger photos are found on overlapping tiles; landmarks run twice, the second time on a
- * crop re-centred on the first pass's points, which is what makes the 5 points good enough
- * for alignment (the detector's box alone gives poorly centred crops).
+ * Ultra-Light RFB (fixed input, e.g. 320×240): boxes only. Small faces in bigger photos are
+ * found on overlapping tiles at a finer scale.
  */
-export class RfbLandmarkDetector implements FaceDetector {
-  constructor(
-    private readonly detector: ModelSession,
-    private readonly landmarks: ModelSession,
-  ) {}
+export class RfbDetector implements BoxDetector {
+  constructor(private readonly detector: ModelSession) {}
 
-  async #runDetector(img: RgbImage, threshold: number): Promise<Candidate[]> {
+  async #run(img: RgbImage, threshold: number): Promise<Candidate[]> {
     const { width: iw, height: ih, name } = this.detector.entry.input;
     const resized = img.width === iw && img.height === ih ? img : await resizeRgb(img, iw, ih);
     const e = this.detector.entry;
@@ -159,29 +181,60 @@ export class RfbLandmarkDetector implements FaceDetector {
     );
   }
 
-  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
+  async detect(img: RgbImage, options: DetectOptions): Promise<Candidate[]> {
     const { width: iw, height: ih } = this.detector.entry.input;
-    const all: Candidate[] = [];
     const scales = detectionScales(img.width, img.height, options.minFaceSize, Math.max(iw, ih), 14);
-    for (const s of scales) {
-      if (s === scales[0]) {
-        all.push(...nms(await this.#runDetector(img, options.scoreThreshold), options.nmsIou));
-        continue;
-      }
+    const coarse = nms(await this.#run(img, options.scoreThreshold), options.nmsIou);
+    const all: Candidate[] = [...coarse];
+    for (const s of scales.slice(1)) {
       // Tiles of the network's input size at scale s, i.e. windows of iw/s × ih/s image pixels.
       const tw = Math.round(iw / s);
       const th = Math.round(ih / s);
       for (const t of planTiles(img.width, img.height, tw, th)) {
         const tile = cropRgb(img, t.x, t.y, t.w, t.h);
-        for (const c of nms(await this.#runDetector(tile, options.scoreThreshold), options.nmsIou)) {
-          all.push(scaleCandidate(c, 1, t.x, t.y));
-        }
+        const found = nms(await this.#run(tile, options.scoreThreshold), options.nmsIou);
+        all.push(
+          ...keepFineCandidates(
+            found.map((c) => scaleCandidate(c, 1, t.x, t.y)),
+            coarse,
+            scales[0]!,
+          ),
+        );
       }
     }
+    return nms(all, options.nmsIou).filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize);
+  }
+}
+
+/** Uses the detector's own 5 points (YuNet). */
+export class FivePointDetector implements FaceDetector {
+  constructor(private readonly detector: BoxDetector) {}
+
+  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
+    const found = await this.detector.detect(img, options);
+    return found.map((c) => {
+      if (!c.points) throw new Error('FivePointDetector needs a detector that predicts landmarks');
+      return { box: c.box, score: c.score, landmarks: pointsToLandmarks(c.points) };
+    });
+  }
+}
+
+/**
+ * Any detector + the 68-point landmark model. Landmarks run twice, the second time on a crop
+ * re-centred on the first pass's points, which is what makes the 5 points good enough for
+ * alignment (a detector's box alone gives poorly centred crops).
+ */
+export class Landmark68Detector implements FaceDetector {
+  constructor(
+    private readonly detector: BoxDetector,
+    private readonly landmarks: ModelSession,
+  ) {}
+
+  async detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]> {
     const faces: DetectedFace[] = [];
-    for (const c of nms(all, options.nmsIou)) {
-      if (Math.min(c.box.w, c.box.h) < options.minFaceSize) continue;
-      faces.push(toFace(c, await this.landmarks5(img, c.box)));
+    for (const c of await this.detector.detect(img, options)) {
+      const { landmarks, instability } = await this.landmarks5(img, c.box);
+      faces.push({ box: c.box, score: c.score * stabilityFactor(instability), landmarks });
     }
     return faces;
   }
@@ -202,11 +255,29 @@ export class RfbLandmarkDetector implements FaceDetector {
     return landmarksToImage(out.output!.data as Float32Array, crop);
   }
 
-  async landmarks5(img: RgbImage, box: { x: number; y: number; w: number; h: number }): Promise<Landmarks5> {
+  /**
+   * Two passes give the points; a third, re-centred on the second, only measures how much they
+   * still move. On a real face they settle (≤ 2% of the eye distance); on the detector's false
+   * positives (hands, paintings, fabric) they wander (≥ 9%), measured on photos-dev.
+   */
+  async landmarks5(
+    img: RgbImage,
+    box: { x: number; y: number; w: number; h: number },
+  ): Promise<{ landmarks: Landmarks5; instability: number }> {
     const first = await this.landmarks68(img, landmarkCrop(box, LANDMARK_EXPAND, LANDMARK_SHIFT));
     const refined = await this.landmarks68(img, landmarkCrop(boxAroundPoints(first), REFINE_EXPAND, 0));
-    return fivePointsFrom68(refined);
+    const check = await this.landmarks68(img, landmarkCrop(boxAroundPoints(refined), REFINE_EXPAND, 0));
+    return { landmarks: fivePointsFrom68(refined), instability: landmarkInstability(refined, check) };
   }
+}
+
+/**
+ * The RFB path's confidence is the detector's score scaled down for unstable landmarks: 1 up to
+ * 4% of the eye distance, 0 from 12%. Unstable "faces" then fall below the quality bar and stay
+ * out of people (they are still listed as unassigned faces).
+ */
+export function stabilityFactor(instability: number): number {
+  return Math.min(1, Math.max(0, (0.12 - instability) / 0.08));
 }
 
 /** Crop expansion for the first landmark pass, tuned with `kith bench lfw` (see README). */

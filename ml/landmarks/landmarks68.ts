@@ -54,3 +54,13 @@ export function boxAroundPoints(pts: Float32Array): Box {
   }
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
+
+/** Mean movement of the 68 points between two passes, as a fraction of the eye distance of `a`. */
+export function landmarkInstability(a: Float32Array, b: Float32Array): number {
+  const [le, re] = fivePointsFrom68(a);
+  const iod = Math.hypot(re[0] - le[0], re[1] - le[1]);
+  if (iod === 0) return Infinity;
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 2) sum += Math.hypot(a[i]! - b[i]!, a[i + 1]! - b[i + 1]!);
+  return sum / (a.length / 2) / iod;
+}

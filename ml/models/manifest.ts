@@ -154,6 +154,13 @@ export const PIPELINES: readonly PipelineEntry[] = [
     embedder: 'faceplugin-feature',
   },
   {
+    id: 'yunet-landmarks-faceplugin',
+    label: 'YuNet + 68-point landmarks + faceplugin embedding',
+    detector: 'yunet-n',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'faceplugin-feature',
+  },
+  {
     id: 'faceplugin',
     label: 'faceplugin RFB-320 + 68-point landmarks + embedding (installed with npm)',
     detector: 'faceplugin-rfb320',

@@ -1,12 +1,11 @@
 // Resolves model files, verifies them by sha256, and creates ONNX Runtime sessions lazily,
 // once per model per process. Nothing here runs at import time.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
+import { sha256File } from '../util/hash.ts';
 import {
   MODELS,
   type ModelEntry,
@@ -56,12 +55,6 @@ export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
   return join(dir, entry.source.file);
 }
 
-export async function sha256OfFile(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-}
-
 /** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
 export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
   const path = modelPath(entry, loc);
@@ -71,7 +64,7 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
       path,
     );
   }
-  const actual = await sha256OfFile(path);
+  const actual = await sha256File(path);
   if (actual !== entry.sha256) {
     throw new ModelFileError(
       `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). Replace it with the published file.`,

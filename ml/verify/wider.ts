@@ -48,12 +48,12 @@ export function scoreDetections(
 ): DetectionScore {
   const counted = gt.filter((g) => !g.invalid && g.box.h >= minSize);
   const pairs: Array<{ g: number; d: number; v: number }> = [];
-  counted.forEach((g, gi) =>
+  counted.forEach((g, gi) => {
     detected.forEach((d, di) => {
       const v = iou(g.box, d);
       if (v >= iouThreshold) pairs.push({ g: gi, d: di, v });
-    }),
-  );
+    });
+  });
   pairs.sort((a, b) => b.v - a.v);
   const usedG = new Set<number>();
   const usedD = new Set<number>();

@@ -36,7 +36,9 @@ export function clusterConstraints(
   userAssignments: ReadonlyArray<{ faceId: number; personId: number }>,
 ): { mustLink: Int32Array; cannotLink: Int32Array } {
   const row = new Map<number, number>();
-  m.faceIds.forEach((id, i) => row.set(id, i));
+  m.faceIds.forEach((id, i) => {
+    row.set(id, i);
+  });
   const must: number[] = [];
   const cannot: number[] = [];
   // Faces the user put in one person are must-linked in a chain; the first is the person's anchor.

@@ -1,0 +1,289 @@
+// Robust photo decoding for the face pipeline: any supported format → packed sRGB 8-bit RGB, EXIF
+// orientation applied (so coordinates match what users see), optionally shrunk on load. Bad input
+// never crashes a scan: every failure becomes an ImageSkipError with a stable reason.
+import { open, stat } from 'node:fs/promises';
+import sharp, { type Metadata, type OutputInfo, type SharpOptions } from 'sharp';
+import { ImageSkipError, type SkipReason } from '../types.ts';
+import type { RgbImage } from './resize.ts';
+import { SNIFF_BYTES, sniffImageFormat } from './sniff.ts';
+import { readTakenAt } from './taken-at.ts';
+
+export { cropResizeRgb, type Region, type RgbImage, resizeRgb } from './resize.ts';
+export { sniffImageFormat } from './sniff.ts';
+
+/** Default pixel limit (width × height of the stored image): 16384² ≈ 268 MP. */
+export const DEFAULT_MAX_INPUT_PIXELS = 16384 * 16384;
+
+export interface DecodeOptions {
+  /** Shrink so the longer side is at most this (aspect kept, never enlarged). Omit for full size. */
+  maxSide?: number | undefined;
+  /** Refuse images with more pixels than this as 'too-large' before decoding any pixel data. */
+  maxInputPixels?: number | undefined;
+}
+
+export interface DecodeBufferOptions extends DecodeOptions {
+  /** What to call the image in error messages (e.g. its path). */
+  name?: string | undefined;
+}
+
+export interface DecodedImage extends RgbImage {
+  /** Packed RGB, 3 channels, 8 bit, sRGB; `width × height` of this (possibly shrunk) image. */
+  data: Uint8Array;
+  /** Oriented size of the full-resolution image. */
+  originalWidth: number;
+  originalHeight: number;
+  /** width / originalWidth: multiply decoded coordinates by 1/scale for original pixels. */
+  scale: number;
+  /** Decoder that read it: 'jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heic', … */
+  format: string;
+  /** EXIF capture time as ISO 8601 local time (offset appended when EXIF has one), or null. */
+  takenAt: string | null;
+}
+
+/** What `probeImage` learns from the header alone. */
+export interface ImageInfo {
+  /** Oriented size of the full-resolution image. */
+  width: number;
+  height: number;
+  format: string;
+  takenAt: string | null;
+}
+
+// Raster photo formats only. SVG and PDF are documents drawn by vector renderers (librsvg, PDFium):
+// never photos of people, and a larger attack surface for files we did not choose.
+const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'jp2', 'jxl']);
+
+/** Whether this sharp/libvips build decodes each kind of file (prebuilt sharp has AV1 but no HEVC). */
+export const supportedFormats: Readonly<Record<string, boolean>> = (() => {
+  const canRead = (id: string): boolean => {
+    const info = (sharp.format as unknown as Record<string, { input: { buffer: boolean } } | undefined>)[id];
+    return info?.input.buffer === true;
+  };
+  // libvips lists '.heic' among heifload's suffixes only when libheif has an HEVC decoder.
+  const heif = sharp.format.heif?.input;
+  return {
+    jpeg: canRead('jpeg'),
+    png: canRead('png'),
+    webp: canRead('webp'),
+    gif: canRead('gif'),
+    tiff: canRead('tiff'),
+    avif: canRead('heif') && (heif?.fileSuffix?.includes('.avif') ?? false),
+    heic: canRead('heif') && (heif?.fileSuffix?.includes('.heic') ?? false),
+    jp2: canRead('jp2'),
+    jxl: canRead('jxl'),
+  };
+})();
+
+/**
+ * failOn 'truncated': sharp's default ('warning') rejects many real camera JPEGs that decode fine
+ * ("extraneous bytes before marker", a damaged Huffman code in one block), which would hide people
+ * in otherwise good photos. A truncated file (interrupted copy or download) is different: its lower
+ * part would decode as grey and faces there would silently vanish, so that is reported as 'corrupt'.
+ * `pages`/`page` stay unset: the first frame of GIF/WebP/TIFF, and the primary image of a HEIF.
+ */
+function inputOptions(maxInputPixels: number): SharpOptions {
+  return { failOn: 'truncated', limitInputPixels: maxInputPixels };
+}
+
+function checkOptions(options: DecodeOptions): number {
+  const { maxSide, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS } = options;
+  if (maxSide !== undefined && !(Number.isInteger(maxSide) && maxSide > 0)) {
+    throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
+  }
+  if (!(Number.isInteger(maxInputPixels) && maxInputPixels > 0)) {
+    throw new RangeError(`maxInputPixels must be a positive integer, got ${maxInputPixels}`);
+  }
+  return maxInputPixels;
+}
+
+const skip = (reason: SkipReason, name: string, what: string, cause?: unknown): ImageSkipError =>
+  new ImageSkipError(reason, `${name}: ${what}`, cause === undefined ? undefined : { cause });
+
+/** The informative part of a libvips error: it repeats lines and prefixes a generic phrase. */
+function vipsCause(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = message
+    .split('\n')
+    .map((l) => l.replace(/^Input (buffer|file) has corrupt header: /, '').trim())
+    .filter((l) => l && !l.startsWith('source: bad seek'));
+  const last = lines.at(-1) ?? message;
+  return last.length > 300 ? `${last.slice(0, 300)}…` : last;
+}
+
+const megapixels = (n: number): string => `${Math.round(n / 1e6)} MP`;
+const CODEC_MISSING = /has not been built in|no decoding plugin|unsupported codec|decoder plugin/i;
+
+/** Maps a sharp failure to a skip reason; `sniffed` is what the file's first bytes claim to be. */
+function classify(err: unknown, name: string, sniffed: string | null, limit: number): ImageSkipError {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = vipsCause(err);
+  if (/exceeds pixel limit/i.test(message)) {
+    return skip('too-large', name, `more than ${megapixels(limit)} (limit ${limit} pixels)`, err);
+  }
+  if (/Input file is missing/i.test(message)) return skip('unreadable', name, 'file disappeared', err);
+  if (CODEC_MISSING.test(message)) {
+    return skip('unsupported-format', name, `no decoder for this ${sniffed ?? 'image'} file (${cause})`, err);
+  }
+  if (/unsupported image format/i.test(message)) {
+    if (sniffed && supportedFormats[sniffed] !== true) {
+      return skip('unsupported-format', name, `${sniffed.toUpperCase()} images are not supported`, err);
+    }
+    if (sniffed) return skip('corrupt', name, `damaged ${sniffed.toUpperCase()} file`, err);
+    return skip('not-an-image', name, 'not an image (content matches no known image format)', err);
+  }
+  if (/out of memory/i.test(message)) return skip('too-large', name, `too large to decode (${cause})`, err);
+  if (!sniffed) return skip('not-an-image', name, `not an image (${cause})`, err);
+  return skip('corrupt', name, `damaged or truncated ${sniffed.toUpperCase()} file (${cause})`, err);
+}
+
+/** 'heif' split into what users know: AVIF (AV1) and HEIC (HEVC). */
+function formatName(meta: Metadata): string {
+  if (meta.format !== 'heif') return meta.format;
+  if (meta.compression === 'av1') return 'avif';
+  if (meta.compression === 'hevc') return 'heic';
+  return 'heif';
+}
+
+type Input = string | Uint8Array;
+
+interface Inspected {
+  meta: Metadata;
+  format: string;
+  width: number;
+  height: number;
+  takenAt: string | null;
+}
+
+/** Header checks shared by decode and probe: format allowed, decodable, within the pixel limit. */
+async function inspect(input: Input, head: Uint8Array, name: string, limit: number): Promise<Inspected> {
+  const sniffed = sniffImageFormat(head);
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, inputOptions(limit)).metadata();
+  } catch (err) {
+    throw classify(err, name, sniffed, limit);
+  }
+  const format = formatName(meta);
+  if (!PHOTO_FORMATS.has(meta.format)) {
+    throw skip('unsupported-format', name, `${format.toUpperCase()} is not a photo format Kith reads`);
+  }
+  if (format === 'heic' && !supportedFormats.heic) {
+    throw skip('unsupported-format', name, 'HEIC (HEVC) photos cannot be decoded by this build of libvips');
+  }
+  if (!(meta.width > 0 && meta.height > 0)) throw skip('corrupt', name, 'image has no size');
+  if (meta.width * meta.height > limit) {
+    throw skip('too-large', name, `${meta.width}×${meta.height} is more than ${megapixels(limit)}`);
+  }
+  // TIFF keeps EXIF in its own IFDs, which sharp does not hand back as a block.
+  const fallback =
+    meta.format === 'tiff'
+      ? typeof input === 'string'
+        ? input
+        : Buffer.from(input.buffer, input.byteOffset, input.length)
+      : undefined;
+  const takenAt = await readTakenAt(meta.exif, fallback);
+  const { width, height } = meta.autoOrient;
+  return { meta, format, width, height, takenAt };
+}
+
+async function decodeInput(
+  input: Input,
+  head: Uint8Array,
+  name: string,
+  options: DecodeOptions,
+): Promise<DecodedImage> {
+  const limit = checkOptions(options);
+  const info = await inspect(input, head, name, limit);
+  // flatten: transparent pixels become white (what viewers show) instead of arbitrary RGB behind
+  // alpha 0; toColourspace('srgb') expands grey, converts CMYK and ICC profiles, and with
+  // raw({ depth: 'uchar' }) reduces 16-bit images to 8 bits.
+  let pipeline = sharp(input, { ...inputOptions(limit), autoOrient: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .removeAlpha();
+  if (options.maxSide !== undefined) {
+    // resize() right after load lets libvips shrink-on-load (JPEG DCT scaling, WebP), several times
+    // faster than decoding the full image and resampling it.
+    pipeline = pipeline.resize({
+      width: options.maxSide,
+      height: options.maxSide,
+      fit: 'inside',
+      withoutEnlargement: true,
+    });
+  }
+  let out: { data: Buffer; info: OutputInfo };
+  try {
+    out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw classify(err, name, sniffImageFormat(head) ?? info.meta.format, limit);
+  }
+  if (out.info.channels !== 3 || out.data.length !== out.info.width * out.info.height * 3) {
+    throw new Error(`${name}: decoder returned ${out.info.channels} channels, expected packed RGB`);
+  }
+  return {
+    data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length),
+    width: out.info.width,
+    height: out.info.height,
+    originalWidth: info.width,
+    originalHeight: info.height,
+    scale: out.info.width / info.width,
+    format: info.format,
+    takenAt: info.takenAt,
+  };
+}
+
+/** Size and first bytes of a file, or the reason it cannot be an image we read. */
+async function readHead(path: string): Promise<Uint8Array> {
+  try {
+    // stat before open: opening a FIFO for reading would block until a writer appears.
+    const st = await stat(path);
+    if (st.isDirectory()) throw skip('unreadable', path, 'is a directory');
+    if (!st.isFile()) throw skip('unreadable', path, 'is not a regular file');
+    if (st.size === 0) throw skip('empty-file', path, 'file is empty (0 bytes)');
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+      if (bytesRead === 0) throw skip('empty-file', path, 'file is empty (0 bytes)');
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (err instanceof ImageSkipError) throw err;
+    throw skip('unreadable', path, `cannot read file (${(err as Error).message})`, err);
+  }
+}
+
+/** Decodes a photo file to packed sRGB RGB; throws ImageSkipError for anything it cannot use. */
+export async function decodeImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  checkOptions(options);
+  const head = await readHead(path);
+  return decodeInput(path, head, path, options);
+}
+
+/** `decodeImage` for bytes already in memory (e.g. an embedded thumbnail or a test image). */
+export async function decodeImageBuffer(
+  bytes: Uint8Array,
+  options: DecodeBufferOptions = {},
+): Promise<DecodedImage> {
+  checkOptions(options);
+  const name = options.name ?? 'image buffer';
+  if (bytes.length === 0) throw skip('empty-file', name, 'no bytes (0-byte image)');
+  return decodeInput(bytes, bytes.subarray(0, SNIFF_BYTES), name, options);
+}
+
+/**
+ * Header-only look at a photo (no pixel decoding): oriented size, format and capture time, with the
+ * same ImageSkipError reasons as `decodeImage` for everything the header reveals. A file that
+ * probes fine can still turn out 'corrupt' when decoded (e.g. truncated pixel data).
+ */
+export async function probeImage(
+  path: string,
+  options: Pick<DecodeOptions, 'maxInputPixels'> = {},
+): Promise<ImageInfo> {
+  const limit = checkOptions(options);
+  const head = await readHead(path);
+  const { width, height, format, takenAt } = await inspect(path, head, path, limit);
+  return { width, height, format, takenAt };
+}

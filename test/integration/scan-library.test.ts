@@ -1,0 +1,93 @@
+// End to end in plain Node: real photos plus a folder of broken files → a real SQLite library →
+// people, through the same job the CLI and the app run.
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { runScanJob } from '../../electron/core/scan-job.ts';
+import { openLibrary } from '../../electron/core/store/library.ts';
+import { needShared, sharedDataDir } from '../helpers/shared.ts';
+
+const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
+let root = '';
+let photos = '';
+let libraryDir = '';
+
+before(async () => {
+  if (needShared) return;
+  root = await mkdtemp(join(tmpdir(), 'kith-it-'));
+  photos = join(root, 'photos');
+  libraryDir = join(root, 'library');
+  await cp(join(knn, 'train'), join(photos, 'train'), { recursive: true });
+  const broken = join(photos, 'broken');
+  await mkdir(broken, { recursive: true });
+  await writeFile(join(broken, 'empty.jpg'), '');
+  await writeFile(join(broken, 'notes.jpg'), 'this is not a photo\n');
+  const jpeg = await sharp(join(knn, 'train/obama/obama.jpg')).jpeg().toBuffer();
+  await writeFile(join(broken, 'truncated.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+  // A valid PNG header claiming 100000×100000 pixels: must be refused before decoding.
+  const bomb = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
+  bomb.writeUInt32BE(100_000, 16);
+  bomb.writeUInt32BE(100_000, 20);
+  await writeFile(join(broken, 'bomb.png'), bomb);
+  // A real photo with the wrong extension is still a photo.
+  await writeFile(
+    join(broken, 'actually-png.jpg'),
+    await sharp(join(knn, 'train/biden/biden.jpg')).png().toBuffer(),
+  );
+});
+
+after(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test('scan groups each person of real photos, records every broken file, and rescans incrementally', {
+  skip: needShared,
+  timeout: 120_000,
+}, async () => {
+  const library = openLibrary(libraryDir);
+  try {
+    const first = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin', workers: 2 });
+    assert.equal(first.scan.state, 'done');
+    const skipped = new Map(first.scan.skippedFiles.map((s) => [basename(s.path), s.reason]));
+    assert.equal(skipped.get('empty.jpg'), 'empty-file');
+    assert.equal(skipped.get('notes.jpg'), 'not-an-image');
+    assert.equal(skipped.get('truncated.jpg'), 'corrupt');
+    assert.equal(skipped.get('bomb.png'), 'too-large');
+    assert.equal(skipped.has('actually-png.jpg'), false);
+    assert.equal(first.scan.counts.analyzed, 10); // 9 training photos + the mislabelled PNG
+
+    // Every identity's training photos share one person, and no person mixes identities.
+    const people = library.read.listPeopleWithFaces();
+    const identityOf = (path: string): string =>
+      path.includes('/train/') ? basename(dirname(path)) : 'biden';
+    const personsOfIdentity = new Map<string, Set<number>>();
+    for (const p of people) {
+      const identities = new Set(p.faces.map((f) => identityOf(f.path)));
+      assert.equal(identities.size, 1, `person ${p.id} mixes ${[...identities].join(', ')}`);
+      for (const id of identities)
+        personsOfIdentity.set(id, (personsOfIdentity.get(id) ?? new Set()).add(p.id));
+    }
+    for (const name of ['biden', 'kit_harington', 'obama', 'rose_leslie']) {
+      assert.equal(personsOfIdentity.get(name)?.size, 1, `${name} should be exactly one person`);
+    }
+    const biden = people.find((p) => p.faces.some((f) => f.path.endsWith('actually-png.jpg')));
+    assert.ok(biden && biden.faces.length >= 3, 'the mislabelled PNG joins Biden');
+
+    // Nothing changed: the second scan analyses nothing and keeps person ids.
+    const second = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin', workers: 2 });
+    assert.equal(second.scan.counts.analyzed, 0);
+    assert.equal(second.scan.counts.unchanged, 14); // broken files are not retried either
+    assert.deepEqual(
+      library.read.listPeopleWithFaces().map((p) => [p.id, p.faces.map((f) => f.faceId)]),
+      people.map((p) => [p.id, p.faces.map((f) => f.faceId)]),
+    );
+    assert.equal(library.db.pragma('integrity_check', { simple: true }), 'ok');
+  } finally {
+    library.close();
+  }
+});
