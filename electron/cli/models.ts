@@ -1,9 +1,46 @@
 // `kith models`: which pipelines exist, which can run here, and on which execution providers.
-import { MODELS, PIPELINES } from '../../ml/models/manifest.ts';
+import { join } from 'node:path';
+import { downloadModel } from '../../ml/models/download.ts';
+import { MODELS, modelById, PIPELINES } from '../../ml/models/manifest.ts';
 import { effectiveModelsDir, providersInEffect, verifiedModelPath } from '../../ml/models/registry.ts';
-import { commonOptions, parse } from './args.ts';
+import { commonOptions, endProgress, parse, progressLine, UsageError } from './args.ts';
+
+/**
+ * `kith models download ID --models-dir DIR [--url URL]`: the model manager. Fetches the file
+ * from its published URL (or a mirror the user names), verifies sha256, renames it into place.
+ * Nothing is ever downloaded unless the user runs this.
+ */
+async function downloadCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { ...commonOptions, url: { type: 'string' } });
+  const id = positionals[0];
+  if (!id) throw new UsageError('models download: give a model id (see `kith models`)');
+  const entry = modelById(id);
+  if (entry.source.kind !== 'models-dir') {
+    throw new UsageError(`models download: ${id} is installed by npm with Kith; nothing to download`);
+  }
+  const dir = effectiveModelsDir({ modelsDir: values['models-dir'] });
+  if (!dir) throw new UsageError('models download: --models-dir DIR (or KITH_MODELS_DIR) is required');
+  const progress = progressLine();
+  const r = await downloadModel({
+    url: values.url ?? entry.url,
+    sha256: entry.sha256,
+    dest: join(dir, entry.source.file),
+    onProgress: (p) =>
+      progress(
+        `download ${id}: ${(p.receivedBytes / 1e6).toFixed(1)}${p.totalBytes ? ` / ${(p.totalBytes / 1e6).toFixed(1)}` : ''} MB`,
+      ),
+  });
+  endProgress();
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(r)}\n`
+      : `${r.downloaded ? 'Downloaded' : 'Already present'}: ${r.path} (${r.bytes} bytes, sha256 ${r.sha256})\n`,
+  );
+  return 0;
+}
 
 export async function modelsCommand(args: string[]): Promise<number> {
+  if (args[0] === 'download') return downloadCommand(args.slice(1));
   const { values } = parse(args, commonOptions);
   const loc = { modelsDir: values['models-dir'] };
   const models = [];
