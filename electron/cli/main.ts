@@ -3,6 +3,14 @@ import { endProgress, UsageError } from './args.ts';
 import { benchCommand } from './bench.ts';
 import { modelsCommand } from './models.ts';
 import { peopleCommand } from './people.ts';
+import {
+  faceCommand,
+  historyCommand,
+  PEOPLE_VERBS_USAGE,
+  personCommand,
+  redoCommand,
+  undoCommand,
+} from './people-verbs.ts';
 import { scanCommand } from './scan.ts';
 
 const USAGE = `Usage: kith <command> [options]
@@ -12,7 +20,7 @@ Commands:
                    Find, align and embed the faces in photo folders, then group them into people.
   people [--library DIR] [--json]
                    List people and unassigned faces.
-  models [--models-dir DIR] [--json]
+${PEOPLE_VERBS_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
   bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
   bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
@@ -29,6 +37,16 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest);
     case 'people':
       return peopleCommand(rest);
+    case 'person':
+      return personCommand(rest);
+    case 'face':
+      return faceCommand(rest);
+    case 'undo':
+      return undoCommand(rest);
+    case 'redo':
+      return redoCommand(rest);
+    case 'history':
+      return historyCommand(rest);
     case 'models':
       return modelsCommand(rest);
     case 'bench':

@@ -19,6 +19,61 @@ import type {
   UnassignedFace,
 } from './types.ts';
 
+/** A people row as stored (corrections snapshot it so undo can restore it exactly). */
+export interface PersonRecord {
+  id: number;
+  name: string | null;
+  hidden: boolean;
+  coverFaceId: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An assignments row as stored. */
+export interface AssignmentRecord {
+  faceId: number;
+  personId: number;
+  source: AssignmentSource;
+  confidence: number | null;
+  assignedAt: number;
+}
+
+/** A constraints row as stored: the raw columns, so one shape covers all three forms. */
+export interface ConstraintRecord {
+  id: number;
+  kind: ConstraintKind;
+  faceA: number | null;
+  faceB: number | null;
+  personId: number | null;
+  otherPersonId: number | null;
+  correctionId: number | null;
+  createdAt: number;
+}
+
+/** The pair a constraint is about, as stored (face_a < face_b, person_id < other_person_id). */
+export type ConstraintKey = Pick<ConstraintRecord, 'faceA' | 'faceB' | 'personId' | 'otherPersonId'>;
+
+export type CorrectionState = 'done' | 'undone';
+
+/** A corrections (undo log) row; payload and undo are parsed JSON, checked by their owner. */
+export interface CorrectionRecord {
+  id: number;
+  op: string;
+  payload: unknown;
+  undo: unknown;
+  state: CorrectionState;
+  createdAt: number;
+}
+
+interface PersonRecordRow extends Omit<PersonRecord, 'hidden'> {
+  hidden: number;
+}
+
+interface CorrectionRow extends Omit<CorrectionRecord, 'payload' | 'undo'> {
+  payload: string;
+  undo: string;
+}
+
 interface PersonRow {
   id: number;
   name: string | null;
@@ -99,6 +154,22 @@ const EMBEDDING_WHERE = `FROM faces f JOIN photos p ON p.id = f.photo_id
   WHERE f.embedder_id = @embedderId AND f.embedding IS NOT NULL AND f.q_overall >= @minQuality
     AND (@includeMissing OR p.status <> 'missing')`;
 
+const PERSON_RECORD_COLUMNS = `id, name, hidden, cover_face_id AS coverFaceId, created_at AS createdAt,
+  updated_at AS updatedAt`;
+const ASSIGNMENT_RECORD_COLUMNS = `face_id AS faceId, person_id AS personId, source, confidence,
+  assigned_at AS assignedAt`;
+const CONSTRAINT_RECORD_COLUMNS = `id, kind, face_a AS faceA, face_b AS faceB, person_id AS personId,
+  other_person_id AS otherPersonId, correction_id AS correctionId, created_at AS createdAt`;
+const CORRECTION_COLUMNS = 'id, op, payload, undo, state, created_at AS createdAt';
+
+function personRecordOf(r: PersonRecordRow): PersonRecord {
+  return { ...r, hidden: r.hidden === 1 };
+}
+
+function correctionOf(r: CorrectionRow): CorrectionRecord {
+  return { ...r, payload: JSON.parse(r.payload) as unknown, undo: JSON.parse(r.undo) as unknown };
+}
+
 /** The reader's queries; exported so tests can check their plans with EXPLAIN QUERY PLAN. */
 export const READ_SQL = {
   photoById: `SELECT ${PHOTO_COLUMNS} FROM photos WHERE id = ?`,
@@ -134,6 +205,29 @@ export const READ_SQL = {
     FROM faces f JOIN photos ph ON ph.id = f.photo_id
     WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.face_id = f.id) AND ph.status <> 'missing'
     ORDER BY ph.path, f.id`,
+  // ── rows as stored, for corrections and their undo ──
+  personRecord: `SELECT ${PERSON_RECORD_COLUMNS} FROM people WHERE id = ?`,
+  assignmentRecord: `SELECT ${ASSIGNMENT_RECORD_COLUMNS} FROM assignments WHERE face_id = ?`,
+  assignmentRecordsOfPerson: `SELECT ${ASSIGNMENT_RECORD_COLUMNS} FROM assignments WHERE person_id = ?
+    ORDER BY face_id`,
+  hasUserFace: `SELECT 1 FROM assignments WHERE person_id = ? AND source = 'user' LIMIT 1`,
+  /** The face a person is best shown by: user faces first, then quality (as writeClustering's covers). */
+  bestFaceOfPerson: `SELECT a.face_id FROM assignments a JOIN faces f ON f.id = a.face_id WHERE a.person_id = ?
+    ORDER BY (a.source = 'user') DESC, f.q_overall DESC, f.id LIMIT 1`,
+  faceExists: 'SELECT 1 FROM faces WHERE id = ?',
+  constraintFaceFace: `SELECT ${CONSTRAINT_RECORD_COLUMNS} FROM constraints WHERE face_a = ? AND face_b = ?`,
+  constraintFacePerson: `SELECT ${CONSTRAINT_RECORD_COLUMNS} FROM constraints WHERE face_a = ? AND person_id = ?`,
+  constraintPersonPerson: `SELECT ${CONSTRAINT_RECORD_COLUMNS} FROM constraints
+    WHERE person_id = ? AND other_person_id = ?`,
+  /** Face–person and person–person rows naming a person (two index searches, no OR). */
+  constraintsOfPerson: `SELECT ${CONSTRAINT_RECORD_COLUMNS} FROM constraints WHERE person_id = @personId
+    UNION ALL SELECT ${CONSTRAINT_RECORD_COLUMNS} FROM constraints WHERE other_person_id = @personId`,
+  correction: `SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE id = ?`,
+  // Undone rows are always the newest (a new correction deletes them), so both ends are short walks.
+  lastDoneCorrection: `SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE state = 'done' ORDER BY id DESC LIMIT 1`,
+  nextCorrectionAfter: `SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE id > ? ORDER BY id LIMIT 1`,
+  corrections: `SELECT ${CORRECTION_COLUMNS} FROM corrections ORDER BY id DESC LIMIT ?`,
+  correctionsInRange: `SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE id > ? AND id < ? ORDER BY id`,
 } as const;
 
 interface ConstraintRow {
@@ -185,6 +279,7 @@ export class LibraryReader {
   readonly #userAssignments;
   readonly #assignments;
   readonly #unassignedFaces;
+  readonly #rec;
 
   constructor(db: Database.Database) {
     const q = READ_SQL;
@@ -215,6 +310,23 @@ export class LibraryReader {
       q.assignments,
     );
     this.#unassignedFaces = db.prepare<[], UnassignedFaceRow>(q.unassignedFaces);
+    this.#rec = {
+      person: db.prepare<[number], PersonRecordRow>(q.personRecord),
+      assignment: db.prepare<[number], AssignmentRecord>(q.assignmentRecord),
+      assignmentsOfPerson: db.prepare<[number], AssignmentRecord>(q.assignmentRecordsOfPerson),
+      hasUserFace: db.prepare<[number], number>(q.hasUserFace).pluck(),
+      bestFace: db.prepare<[number], number>(q.bestFaceOfPerson).pluck(),
+      faceExists: db.prepare<[number], number>(q.faceExists).pluck(),
+      faceFace: db.prepare<[number, number], ConstraintRecord>(q.constraintFaceFace),
+      facePerson: db.prepare<[number, number], ConstraintRecord>(q.constraintFacePerson),
+      personPerson: db.prepare<[number, number], ConstraintRecord>(q.constraintPersonPerson),
+      ofPerson: db.prepare<{ personId: number }, ConstraintRecord>(q.constraintsOfPerson),
+      correction: db.prepare<[number], CorrectionRow>(q.correction),
+      lastDone: db.prepare<[], CorrectionRow>(q.lastDoneCorrection),
+      nextAfter: db.prepare<[number], CorrectionRow>(q.nextCorrectionAfter),
+      corrections: db.prepare<[number], CorrectionRow>(q.corrections),
+      inRange: db.prepare<[number, number], CorrectionRow>(q.correctionsInRange),
+    };
   }
 
   getPhoto(id: number): Photo | undefined {
@@ -352,6 +464,76 @@ export class LibraryReader {
       box: { x: r.x, y: r.y, w: r.w, h: r.h },
       quality: r.quality,
     }));
+  }
+
+  // ── rows as stored (corrections and undo) ───────────────────────────────────────────────────
+
+  getPersonRecord(id: number): PersonRecord | undefined {
+    const r = this.#rec.person.get(id);
+    return r && personRecordOf(r);
+  }
+
+  getAssignment(faceId: number): AssignmentRecord | undefined {
+    return this.#rec.assignment.get(faceId);
+  }
+
+  listAssignmentsOfPerson(personId: number): AssignmentRecord[] {
+    return this.#rec.assignmentsOfPerson.all(personId);
+  }
+
+  hasUserFace(personId: number): boolean {
+    return this.#rec.hasUserFace.get(personId) !== undefined;
+  }
+
+  /** The face a person is best shown by (user faces first, then quality), if it has any. */
+  bestFaceOf(personId: number): number | undefined {
+    return this.#rec.bestFace.get(personId);
+  }
+
+  faceExists(id: number): boolean {
+    return this.#rec.faceExists.get(id) !== undefined;
+  }
+
+  /** The constraint stored for a pair (face–face, face–person or person–person), pair order as stored. */
+  getConstraintAt(key: ConstraintKey): ConstraintRecord | undefined {
+    if (key.faceA !== null && key.faceB !== null) return this.#rec.faceFace.get(key.faceA, key.faceB);
+    if (key.faceA !== null && key.personId !== null) return this.#rec.facePerson.get(key.faceA, key.personId);
+    if (key.personId !== null && key.otherPersonId !== null) {
+      return this.#rec.personPerson.get(key.personId, key.otherPersonId);
+    }
+    return undefined;
+  }
+
+  /** Face–person and person–person constraints that name this person. */
+  listConstraintsOfPerson(personId: number): ConstraintRecord[] {
+    return this.#rec.ofPerson.all({ personId });
+  }
+
+  getCorrection(id: number): CorrectionRecord | undefined {
+    const r = this.#rec.correction.get(id);
+    return r && correctionOf(r);
+  }
+
+  /** The correction undo would revert: the newest one in state 'done'. */
+  lastDoneCorrection(): CorrectionRecord | undefined {
+    const r = this.#rec.lastDone.get();
+    return r && correctionOf(r);
+  }
+
+  /** The first correction after `id` (0 = the first of all); redo takes the one after the last done. */
+  correctionAfter(id: number): CorrectionRecord | undefined {
+    const r = this.#rec.nextAfter.get(id);
+    return r && correctionOf(r);
+  }
+
+  /** Newest first. */
+  listCorrections(limit = 50): CorrectionRecord[] {
+    return this.#rec.corrections.all(limit).map(correctionOf);
+  }
+
+  /** Corrections with after < id < before, oldest first. */
+  listCorrectionsBetween(after: number, before: number): CorrectionRecord[] {
+    return this.#rec.inRange.all(after, before).map(correctionOf);
   }
 
   getScanJob(id: number): ScanJob | undefined {

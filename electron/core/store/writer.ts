@@ -3,6 +3,13 @@ import type Database from 'better-sqlite3';
 import type { Box } from '../../../ml/types.ts';
 import { blobOf } from './blobs.ts';
 import type {
+  AssignmentRecord,
+  ConstraintKey,
+  ConstraintRecord,
+  CorrectionState,
+  PersonRecord,
+} from './reader.ts';
+import type {
   AnalysisInput,
   AssignmentSource,
   ClusterInput,
@@ -110,6 +117,7 @@ export class LibraryWriter {
   readonly #updateJob;
   readonly #setSetting;
   readonly #upsertModel;
+  readonly #fix;
 
   constructor(db: Database.Database, options: { now?: () => number } = {}) {
     this.#db = db;
@@ -315,11 +323,86 @@ export class LibraryWriter {
       `INSERT INTO models (id, sha256, file, added_at) VALUES (@id, @sha256, @file, @now)
        ON CONFLICT (id) DO UPDATE SET sha256 = excluded.sha256, file = excluded.file`,
     );
+    type PersonParams = Omit<PersonRecord, 'hidden' | 'id'> & { id: number | null; hidden: number };
+    type ConstraintRowParams = Omit<ConstraintRecord, 'id'> & { id: number | null };
+    // Exact-row statements for corrections and their undo (see core/people/corrections.ts).
+    this.#fix = {
+      idTaken: {
+        person: db.prepare<[number], number>('SELECT 1 FROM people WHERE id = ?').pluck(),
+        constraint: db.prepare<[number], number>('SELECT 1 FROM constraints WHERE id = ?').pluck(),
+      },
+      insertPerson: db
+        .prepare<PersonParams, number>(
+          `INSERT INTO people (id, name, hidden, cover_face_id, created_at, updated_at)
+           VALUES (@id, @name, @hidden, @coverFaceId, @createdAt, @updatedAt) RETURNING id`,
+        )
+        .pluck(),
+      updatePerson: db.prepare<PersonParams>(
+        `UPDATE people SET name = @name, hidden = @hidden, cover_face_id = @coverFaceId,
+           created_at = @createdAt, updated_at = @updatedAt WHERE id = @id`,
+      ),
+      setCover: db.prepare<[number | null, number, number]>(
+        'UPDATE people SET cover_face_id = ?, updated_at = ? WHERE id = ?',
+      ),
+      deletePerson: db.prepare<[number]>('DELETE FROM people WHERE id = ?'),
+      putAssignment: db.prepare<AssignmentRecord>(
+        `INSERT INTO assignments (face_id, person_id, source, confidence, assigned_at)
+         VALUES (@faceId, @personId, @source, @confidence, @assignedAt)
+         ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source,
+           confidence = excluded.confidence, assigned_at = excluded.assigned_at`,
+      ),
+      unassign: db.prepare<[number]>('DELETE FROM assignments WHERE face_id = ?'),
+      unassignPerson: db.prepare<[number]>('DELETE FROM assignments WHERE person_id = ?'),
+      insertConstraint: db
+        .prepare<ConstraintRowParams, number>(
+          `INSERT INTO constraints (id, kind, face_a, face_b, person_id, other_person_id, correction_id,
+             created_at)
+           VALUES (@id, @kind, @faceA, @faceB, @personId, @otherPersonId, @correctionId, @createdAt)
+           RETURNING id`,
+        )
+        .pluck(),
+      deleteConstraint: db.prepare<[number]>('DELETE FROM constraints WHERE id = ?'),
+      constraintId: {
+        faceFace: db
+          .prepare<[number | null, number], number>(
+            'SELECT id FROM constraints WHERE face_a = ? AND face_b = ?',
+          )
+          .pluck(),
+        facePerson: db
+          .prepare<[number, number | null], number>(
+            'SELECT id FROM constraints WHERE face_a = ? AND person_id = ?',
+          )
+          .pluck(),
+        personPerson: db
+          .prepare<[number | null, number | null], number>(
+            'SELECT id FROM constraints WHERE person_id = ? AND other_person_id = ?',
+          )
+          .pluck(),
+      },
+      insertCorrection: db
+        .prepare<{ op: string; payload: string; undo: string; now: number }, number>(
+          `INSERT INTO corrections (op, payload, undo, state, created_at)
+           VALUES (@op, @payload, @undo, 'done', @now) RETURNING id`,
+        )
+        .pluck(),
+      updateCorrection: db.prepare<{ id: number; payload: string; undo: string; state: CorrectionState }>(
+        'UPDATE corrections SET payload = @payload, undo = @undo, state = @state WHERE id = @id',
+      ),
+      deleteUndone: db.prepare(`DELETE FROM corrections WHERE state = 'undone'`),
+    };
   }
 
   /** Runs `fn` in one transaction (a savepoint when nested). */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
+  }
+
+  /**
+   * Like transaction, but takes the write lock before the first read: a read-check-write sequence
+   * (a correction) then never fails half way because another connection wrote in between.
+   */
+  immediateTransaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
   }
 
   // ── photos ──────────────────────────────────────────────────────────────────────────────────
@@ -519,6 +602,113 @@ export class LibraryWriter {
       this.#fixCovers.run(now);
       return { personIds: resolved, created, removed, assigned, keptUser, blocked };
     });
+  }
+
+  // ── exact rows, for corrections and their undo ─────────────────────────────────────────────────
+
+  /**
+   * Inserts a people row as given, keeping its id when that id is free; otherwise SQLite picks one.
+   * Returns the id the row got (undo uses it to re-map references to a person whose id was re-used).
+   */
+  insertPersonRecord(p: PersonRecord): number {
+    const id = this.#fix.idTaken.person.get(p.id) ? null : p.id;
+    return this.#fix.insertPerson.get({ ...p, id, hidden: p.hidden ? 1 : 0 })!;
+  }
+
+  /** Creates an unnamed person, with id `id` when that is free (redo re-makes the person it made). */
+  createPersonPreferring(id: number): number {
+    const now = this.#now();
+    return this.insertPersonRecord({
+      id,
+      name: null,
+      hidden: false,
+      coverFaceId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Overwrites every column of an existing people row (undo). */
+  updatePersonRecord(p: PersonRecord): void {
+    this.#fix.updatePerson.run({ ...p, hidden: p.hidden ? 1 : 0 });
+  }
+
+  setPersonCover(id: number, faceId: number | null): void {
+    this.#fix.setCover.run(faceId, this.#now(), id);
+  }
+
+  /** Deletes a person; its assignments must be gone first (no cascade on purpose). */
+  deletePerson(id: number): void {
+    this.#fix.deletePerson.run(id);
+  }
+
+  /** Inserts or overwrites a face's assignment with exactly these columns. */
+  putAssignmentRecord(a: AssignmentRecord): void {
+    this.#fix.putAssignment.run(a);
+  }
+
+  unassignFace(faceId: number): void {
+    this.#fix.unassign.run(faceId);
+  }
+
+  /** Drops every assignment to a person; returns how many. */
+  unassignPerson(personId: number): number {
+    return this.#fix.unassignPerson.run(personId).changes;
+  }
+
+  /**
+   * Sets the constraint for a pair (given in stored order, see ConstraintKey) to `kind`, owned by
+   * `correctionId`: one row per pair, so an existing row is replaced (the newest intent wins).
+   */
+  putConstraintAt(key: ConstraintKey, kind: ConstraintRecord['kind'], correctionId: number | null): void {
+    const existing = this.#constraintIdAt(key);
+    if (existing !== undefined) this.#fix.deleteConstraint.run(existing);
+    this.#fix.insertConstraint.get({ ...key, id: null, kind, correctionId, createdAt: this.#now() });
+  }
+
+  /** Inserts a constraints row as given, keeping its id when free. Returns the id it got. */
+  insertConstraintRecord(c: ConstraintRecord): number {
+    const id = this.#fix.idTaken.constraint.get(c.id) ? null : c.id;
+    return this.#fix.insertConstraint.get({ ...c, id })!;
+  }
+
+  /** Deletes the constraint stored for a pair, if any. */
+  deleteConstraintAt(key: ConstraintKey): void {
+    const id = this.#constraintIdAt(key);
+    if (id !== undefined) this.#fix.deleteConstraint.run(id);
+  }
+
+  #constraintIdAt(key: ConstraintKey): number | undefined {
+    const q = this.#fix.constraintId;
+    if (key.faceB !== null) return q.faceFace.get(key.faceA, key.faceB);
+    if (key.faceA !== null) return q.facePerson.get(key.faceA, key.personId);
+    return q.personPerson.get(key.personId, key.otherPersonId);
+  }
+
+  // ── corrections log ─────────────────────────────────────────────────────────────────────────
+
+  /** Appends a correction in state 'done'; returns its id. */
+  insertCorrection(op: string, payload: unknown, undo: unknown): number {
+    return this.#fix.insertCorrection.get({
+      op,
+      payload: JSON.stringify(payload),
+      undo: JSON.stringify(undo),
+      now: this.#now(),
+    })!;
+  }
+
+  updateCorrection(id: number, payload: unknown, undo: unknown, state: CorrectionState): void {
+    this.#fix.updateCorrection.run({
+      id,
+      payload: JSON.stringify(payload),
+      undo: JSON.stringify(undo),
+      state,
+    });
+  }
+
+  /** Discards the redo stack; returns how many corrections it held. */
+  deleteUndoneCorrections(): number {
+    return this.#fix.deleteUndone.run().changes;
   }
 
   // ── scan jobs ───────────────────────────────────────────────────────────────────────────────

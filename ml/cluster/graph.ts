@@ -1,0 +1,486 @@
+// Candidate graph for the sparse agglomeration: for each face, its nearest faces within the
+// threshold. All pairs are compared up to a size limit; above it, pairs are compared only inside
+// k-means cells (an inverted-file index, as FAISS's IVF), which is what makes 1M faces feasible.
+import { DotKernel, padStride, quantizeRows8, quantizeRows16, squaredDistance } from './kernel.ts';
+import type { Ticker } from './progress.ts';
+import { createRandom } from './random.ts';
+import type { FaceEdges } from './sparse.ts';
+
+export interface GraphOptions {
+  /** Neighbours kept per face; Infinity keeps every pair within the threshold (all-pairs only). */
+  neighbors: number;
+  /** With neighbors = Infinity: give up (return undefined) past this many edges. */
+  maxEdges: number;
+  /** Up to this many faces every pair is compared. */
+  exactMaxFaces: number;
+  /** k-means cells; default about 1.4·√n. */
+  cells?: number | undefined;
+  /** Cells each face joins. */
+  spill: number;
+  seed: number;
+}
+
+/** Query rows per kernel call: output is TILE × cell size int32s. */
+const TILE = 64;
+const align16 = (x: number): number => Math.ceil(x / 16) * 16;
+
+/** Quantised copy of the participating faces plus the numbers the error bound needs. */
+interface Quantised {
+  p: number;
+  stride: number;
+  data: Int8Array;
+  /** max|x| / 127 per row: the int8 step. */
+  inverse: Float32Array;
+  norm2: Float32Array;
+  l1: Float32Array;
+}
+
+function quantiseFaces(embeddings: Float32Array, dim: number, faces: Int32Array): Quantised {
+  const p = faces.length;
+  const stride = padStride(dim);
+  const data = new Int8Array(p * stride);
+  const inverse = new Float32Array(p);
+  quantizeRows8(embeddings, dim, faces, p, data, stride, inverse);
+  const norm2 = new Float32Array(p);
+  const l1 = new Float32Array(p);
+  for (let i = 0; i < p; i++) {
+    const o = faces[i]! * dim;
+    let s = 0;
+    let a = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = embeddings[o + k]!;
+      s += v * v;
+      a += Math.abs(v);
+    }
+    norm2[i] = s;
+    l1[i] = a;
+  }
+  return { p, stride, data, inverse, norm2, l1 };
+}
+
+/** Per face, the `k` nearest candidates offered so far: a max-heap of k slots per face. */
+class TopK {
+  readonly ids: Int32Array;
+  readonly dist: Float32Array;
+  readonly len: Int32Array;
+  /** Largest kept distance per face once its list is full, else +∞. */
+  readonly worst: Float32Array;
+  constructor(
+    p: number,
+    readonly k: number,
+  ) {
+    this.ids = new Int32Array(p * k);
+    this.dist = new Float32Array(p * k);
+    this.len = new Int32Array(p);
+    this.worst = new Float32Array(p).fill(Number.POSITIVE_INFINITY);
+  }
+  /** Offers j at distance d to i (never the same pair twice); true when i's worst changed. */
+  offer(i: number, j: number, d: number): boolean {
+    const { ids, dist, k } = this;
+    const base = i * k;
+    const len = this.len[i]!;
+    if (len < k) {
+      // Sift up from the end.
+      let at = len;
+      while (at > 0) {
+        const up = (at - 1) >> 1;
+        if (!(dist[base + up]! < d)) break;
+        dist[base + at] = dist[base + up]!;
+        ids[base + at] = ids[base + up]!;
+        at = up;
+      }
+      dist[base + at] = d;
+      ids[base + at] = j;
+      this.len[i] = len + 1;
+      if (len + 1 < k) return false;
+    } else {
+      if (!(d < dist[base]!)) return false;
+      // Replace the root (the worst) and sift down.
+      let at = 0;
+      for (;;) {
+        let c = 2 * at + 1;
+        if (c >= k) break;
+        if (c + 1 < k && dist[base + c + 1]! > dist[base + c]!) c++;
+        if (!(dist[base + c]! > d)) break;
+        dist[base + at] = dist[base + c]!;
+        ids[base + at] = ids[base + c]!;
+        at = c;
+      }
+      dist[base + at] = d;
+      ids[base + at] = j;
+    }
+    this.worst[i] = dist[base]!;
+    return true;
+  }
+}
+
+/** Growable edge list. */
+class EdgeList {
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  dist = new Float32Array(1024);
+  count = 0;
+  push(a: number, b: number, d: number): void {
+    if (this.count === this.a.length) {
+      const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
+        const y = make(2 * x.length);
+        y.set(x);
+        return y;
+      };
+      this.a = grow(this.a, (n) => new Int32Array(n));
+      this.b = grow(this.b, (n) => new Int32Array(n));
+      this.dist = grow(this.dist, (n) => new Float32Array(n));
+    }
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.dist[this.count] = d;
+    this.count++;
+  }
+  edges(): FaceEdges {
+    return { a: this.a, b: this.b, dist: this.dist, count: this.count };
+  }
+}
+
+/** Cells as CSR, and each face's cells (`spill` per face). */
+interface Cells {
+  start: Int32Array;
+  members: Int32Array;
+  cellOf: Int32Array;
+  spill: number;
+}
+
+/**
+ * [Note: k-means cells]
+ * Spherical k-means (cosine) on a sample gives C cells; every face joins the cells of its
+ * `spill` most similar centres, and a pair is compared when its faces share a cell. Same-person
+ * faces crowd around their identity, so they share a cell far more often than the cell count
+ * would suggest; what is missed are mostly pairs near the threshold between faces far apart in
+ * the cell layout, and the agglomeration only needs one edge per pair of clusters (average
+ * linkage is computed from cluster means, see sparse.ts). Cost ≈ n·C (assignment) +
+ * spill²·n²/(2C) (joins), balanced near C ≈ spill·√(n/2).
+ */
+async function kmeansCells(
+  embeddings: Float32Array,
+  dim: number,
+  faces: Int32Array,
+  quantised: Quantised,
+  cells: number,
+  spill: number,
+  seed: number,
+  kernel: DotKernel,
+  ticker: Ticker,
+): Promise<Cells> {
+  const { p, stride } = quantised;
+  const rng = createRandom(seed);
+  const sampleSize = Math.min(p, Math.max(20000, 32 * cells));
+  const sample = Int32Array.from({ length: p }, (_, i) => i);
+  for (let i = 0; i < sampleSize; i++) {
+    const j = i + rng.int(p - i);
+    const t = sample[i]!;
+    sample[i] = sample[j]!;
+    sample[j] = t;
+  }
+  const centres = new Float32Array(cells * dim);
+  for (let c = 0; c < cells; c++)
+    centres.set(embeddings.subarray(faces[sample[c]!]! * dim, faces[sample[c]!]! * dim + dim), c * dim);
+
+  const qBytes = align16(256 * stride * 2);
+  const outOff = qBytes;
+  const dbOff = align16(outOff + 256 * cells * 4);
+  kernel.reserve(dbOff + cells * stride);
+  const buffer = () => kernel.memory.buffer;
+  const centreScale = new Float32Array(cells);
+  const qScale = new Float32Array(256);
+  const rows = new Int32Array(256);
+  const loadCentres = () => {
+    quantizeRows8(
+      centres,
+      dim,
+      null,
+      cells,
+      new Int8Array(buffer(), dbOff, cells * stride),
+      stride,
+      centreScale,
+    );
+  };
+  /** Calls visit(local face, cell order by similarity) for `count` faces of `list`. */
+  const assign = async (
+    list: Int32Array,
+    count: number,
+    keep: number,
+    visit: (face: number, best: Int32Array, sims: Float32Array) => void,
+  ) => {
+    const best = new Int32Array(keep);
+    const sims = new Float32Array(keep);
+    for (let a = 0; a < count; a += 256) {
+      const n = Math.min(256, count - a);
+      const nq = Math.ceil(n / 4) * 4;
+      for (let r = 0; r < n; r++) rows[r] = faces[list[a + r]!]!;
+      const q = new Int16Array(buffer(), 0, nq * stride);
+      quantizeRows16(embeddings, dim, rows, n, q, stride, qScale);
+      q.fill(0, n * stride);
+      kernel.dots(0, nq, dbOff, cells, stride, outOff);
+      const out = new Int32Array(buffer(), outOff, nq * cells);
+      for (let r = 0; r < n; r++) {
+        sims.fill(Number.NEGATIVE_INFINITY);
+        best.fill(-1);
+        const o = r * cells;
+        for (let c = 0; c < cells; c++) {
+          const s = out[o + c]! * centreScale[c]!;
+          if (s <= sims[keep - 1]!) continue;
+          let t = keep - 1;
+          while (t > 0 && sims[t - 1]! < s) {
+            sims[t] = sims[t - 1]!;
+            best[t] = best[t - 1]!;
+            t--;
+          }
+          sims[t] = s;
+          best[t] = c;
+        }
+        visit(list[a + r]!, best, sims);
+      }
+      if (ticker.due()) await ticker.pause('graph', 0, 1);
+    }
+  };
+
+  const sums = new Float64Array(cells * dim);
+  const counts = new Int32Array(cells);
+  for (let iteration = 0; iteration < 6; iteration++) {
+    loadCentres();
+    sums.fill(0);
+    counts.fill(0);
+    await assign(sample, sampleSize, 1, (face, best) => {
+      const c = best[0]!;
+      counts[c]!++;
+      const o = faces[face]! * dim;
+      for (let k = 0; k < dim; k++) sums[c * dim + k]! += embeddings[o + k]!;
+    });
+    for (let c = 0; c < cells; c++) {
+      let norm = 0;
+      for (let k = 0; k < dim; k++) norm += sums[c * dim + k]! ** 2;
+      if (counts[c] === 0 || norm === 0) {
+        // An empty cell restarts at a random sampled face.
+        const f = faces[sample[rng.int(sampleSize)]!]!;
+        centres.set(embeddings.subarray(f * dim, f * dim + dim), c * dim);
+        continue;
+      }
+      const inv = 1 / Math.sqrt(norm);
+      for (let k = 0; k < dim; k++) centres[c * dim + k] = sums[c * dim + k]! * inv;
+    }
+  }
+  loadCentres();
+  const keep = Math.min(spill, cells);
+  const cellOf = new Int32Array(p * keep);
+  const all = Int32Array.from({ length: p }, (_, i) => i);
+  await assign(all, p, keep, (face, best) => {
+    cellOf.set(best, face * keep);
+  });
+  const start = new Int32Array(cells + 1);
+  for (const c of cellOf) start[c + 1]!++;
+  for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, cells);
+  const members = new Int32Array(p * keep);
+  for (let i = 0; i < p * keep; i++) members[fill[cellOf[i]!]!++] = Math.floor(i / keep);
+  return { start, members, cellOf, spill: keep };
+}
+
+/**
+ * Candidate graph over `faces` (participating face indices): undirected edges between faces
+ * whose exact squared L2 is ≤ threshold, at most `neighbors` kept per face (nearest first).
+ *
+ * With neighbors = Infinity the answer is undefined once more than maxEdges pairs are found.
+ * Pairs are screened with the int8 kernel; a pair is dropped only when a rigorous bound on the
+ * quantisation error says it is beyond the threshold, so with all-pairs and neighbors = Infinity
+ * the graph holds exactly the pairs within the threshold. Kept distances are recomputed in float.
+ */
+export async function candidateGraph(
+  embeddings: Float32Array,
+  dim: number,
+  faces: Int32Array,
+  threshold: number,
+  options: GraphOptions,
+  ticker: Ticker,
+): Promise<FaceEdges | undefined> {
+  const quantised = quantiseFaces(embeddings, dim, faces);
+  const { p, stride, data, inverse, norm2, l1 } = quantised;
+  const kernel = new DotKernel();
+  const allPairs = p <= options.exactMaxFaces || options.neighbors === Number.POSITIVE_INFINITY;
+  const T0 = performance.now();
+  const cells = allPairs
+    ? {
+        start: Int32Array.from([0, p]),
+        members: Int32Array.from({ length: p }, (_, i) => i),
+        cellOf: new Int32Array(p),
+        spill: 1,
+      }
+    : await kmeansCells(
+        embeddings,
+        dim,
+        faces,
+        quantised,
+        Math.max(2, Math.min(p, options.cells ?? Math.round(1.4 * Math.sqrt(p)))),
+        Math.max(1, options.spill),
+        options.seed,
+        kernel,
+        ticker,
+      );
+  const T1 = performance.now();
+  if (process.env.KITH_DEBUG_CELLS) {
+    console.log('kmeans ms', (T1 - T0).toFixed(0));
+    const sizes: number[] = [];
+    for (let c = 0; c < cells.start.length - 1; c++) sizes.push(cells.start[c + 1]! - cells.start[c]!);
+    sizes.sort((a, b) => b - a);
+    let sq = 0;
+    for (const z of sizes) sq += z * z;
+    console.log('cells', sizes.length, 'largest', sizes.slice(0, 8).join(','), 'pairs', sq / 2);
+  }
+  const keepAll = options.neighbors === Number.POSITIVE_INFINITY;
+  const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
+  const top = keepAll ? undefined : new TopK(p, k);
+  const { spill, cellOf } = cells;
+  /** A pair sharing several cells is compared in the lowest-numbered one only. */
+  const firstSharedCell = (i: number, j: number): number => {
+    let best = 2147483647;
+    for (let x = i * spill; x < i * spill + spill; x++) {
+      for (let y = j * spill; y < j * spill + spill; y++) {
+        if (cellOf[x] === cellOf[y] && cellOf[x]! < best) best = cellOf[x]!;
+      }
+    }
+    return best;
+  };
+
+  const all = new EdgeList();
+
+  const cellCount = cells.start.length - 1;
+  let work = 0;
+  let totalWork = 0;
+  for (let c = 0; c < cellCount; c++) totalWork += (cells.start[c + 1]! - cells.start[c]!) ** 2;
+  const rows = new Int32Array(TILE);
+  const qScale = new Float32Array(TILE);
+  let mInverse = new Float32Array(0);
+  let mSlack = new Float32Array(0);
+  let mNorm = new Float32Array(0);
+  let l1Max = 0;
+  let normMin = Number.POSITIVE_INFINITY;
+  let inverseMax = 0;
+  let inverseMaxHalf = 0;
+  for (let i = 0; i < p; i++) {
+    l1Max = Math.max(l1Max, l1[i]!);
+    normMin = Math.min(normMin, norm2[i]!);
+    inverseMax = Math.max(inverseMax, inverse[i]!);
+  }
+  inverseMaxHalf = inverseMax / 2;
+  for (let c = 0; c < cellCount; c++) {
+    const mem = cells.members.subarray(cells.start[c]!, cells.start[c + 1]!);
+    const mc = mem.length;
+    if (mc < 2) continue;
+    const outOff = align16(TILE * stride * 2);
+    const dbOff = align16(outOff + TILE * mc * 4);
+    kernel.reserve(dbOff + mc * stride);
+    const db = new Int8Array(kernel.memory.buffer, dbOff, mc * stride);
+    if (mInverse.length < mc) {
+      mInverse = new Float32Array(mc);
+      mSlack = new Float32Array(mc);
+      mNorm = new Float32Array(mc);
+    }
+    for (let r = 0; r < mc; r++) {
+      const i = mem[r]!;
+      db.set(data.subarray(i * stride, i * stride + stride), r * stride);
+      mInverse[r] = inverse[i]!;
+      // |dot error| ≤ l1(query)·step(row)/2 + l1(row)·step(query)/2; step(row)/2 here.
+      mSlack[r] = inverse[i]! / 2;
+      mNorm[r] = norm2[i]!;
+    }
+    for (let a = 0; a < mc; a += TILE) {
+      const n = Math.min(TILE, mc - a);
+      const nq = Math.ceil(n / 4) * 4;
+      for (let r = 0; r < n; r++) rows[r] = faces[mem[a + r]!]!;
+      const q = new Int16Array(kernel.memory.buffer, 0, nq * stride);
+      quantizeRows16(embeddings, dim, rows, n, q, stride, qScale);
+      q.fill(0, n * stride);
+      // All pairs: the upper triangle. k-nearest: whole rows, each face only fills its own list.
+      const from = top ? 0 : a;
+      const nd = mc - from;
+      kernel.dots(0, nq, dbOff + from * stride, nd, stride, outOff);
+      const out = new Int32Array(kernel.memory.buffer, outOff, nq * nd);
+      for (let t = 0; t < n; t++) {
+        const ri = a + t;
+        const i = mem[ri]!;
+        const qi = qScale[t]!;
+        const ni = norm2[i]!;
+        const l1i = l1[i]!;
+        // Second error term, bounded with the largest l1 of any row.
+        const queryErr = (qi / 2) * l1Max;
+        const limit = threshold + 1e-5 + 2 * (l1i * inverseMaxHalf + queryErr);
+        // [Note: integer cut] approx < D needs raw > (ni + min‖x‖² − D) / (2·qi·max inv) when
+        // that is positive, so most pairs are rejected by one integer compare.
+        const cutFor = (d: number): number => {
+          const reach = ni + normMin - d;
+          return reach > 0 && qi > 0 ? Math.floor(reach / (2 * qi * inverseMax)) : -2147483648;
+        };
+        const o = t * nd - from;
+        if (top) {
+          // A full list raises the cut to its worst entry: in a dense row (a big identity, every
+          // pair within the threshold) only about k·ln(m/k) candidates get offered.
+          let cut = cutFor(Math.min(limit, top.worst[i]!));
+          for (let rj = 0; rj < mc; rj++) {
+            const raw = out[o + rj]!;
+            if (raw < cut || rj === ri) continue;
+            const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
+            if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr) || approx >= top.worst[i]!) continue;
+            const j = mem[rj]!;
+            if (spill > 1 && firstSharedCell(i, j) !== c) continue; // compared in an earlier cell
+            if (top.offer(i, j, approx)) cut = cutFor(Math.min(limit, top.worst[i]!));
+          }
+          continue;
+        }
+        const cut = cutFor(limit);
+        for (let rj = ri + 1; rj < mc; rj++) {
+          const raw = out[o + rj]!;
+          if (raw < cut) continue;
+          const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
+          if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr)) continue;
+          const j = mem[rj]!;
+          const d = squaredDistance(embeddings, faces[i]!, faces[j]!, dim);
+          if (d <= threshold) all.push(faces[Math.min(i, j)]!, faces[Math.max(i, j)]!, d);
+        }
+        if (all.count > options.maxEdges) return undefined;
+      }
+      if (ticker.due()) await ticker.pause('graph', work + a * mc, totalWork);
+    }
+    work += mc * mc;
+  }
+  if (process.env.KITH_DEBUG_CELLS) console.log('join ms', (performance.now() - T1).toFixed(0));
+  if (!top) {
+    ticker.report('graph', totalWork, totalWork);
+    return all.edges();
+  }
+
+  // Exact distances for the kept neighbours; drop those beyond the threshold.
+  for (let i = 0; i < p; i++) {
+    const base = i * k;
+    let w = base;
+    for (let t = base; t < base + top.len[i]!; t++) {
+      const j = top.ids[t]!;
+      const d = squaredDistance(embeddings, faces[i]!, faces[j]!, dim);
+      if (d > threshold) continue;
+      top.ids[w] = j;
+      top.dist[w] = d;
+      w++;
+    }
+    top.len[i] = w - base;
+  }
+  // Undirected, each pair once: from the lower face, or from the higher if the lower lacks it.
+  const has = (i: number, j: number): boolean => {
+    for (let t = i * k; t < i * k + top.len[i]!; t++) if (top.ids[t] === j) return true;
+    return false;
+  };
+  for (let i = 0; i < p; i++) {
+    for (let t = i * k; t < i * k + top.len[i]!; t++) {
+      const j = top.ids[t]!;
+      if (i < j || !has(j, i)) all.push(faces[Math.min(i, j)]!, faces[Math.max(i, j)]!, top.dist[t]!);
+    }
+  }
+  ticker.report('graph', totalWork, totalWork);
+  return all.edges();
+}
