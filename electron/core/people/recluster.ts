@@ -71,6 +71,12 @@ export function clusterConstraints(
       if (a !== undefined && b !== undefined) cannot.push(a, b);
     }
   }
+  // Two people the user has confirmed faces in are two different people: their anchors never merge
+  // (otherwise one cluster could hold both, and one of them would lose its faces to the other).
+  const anchors = [...anchor.values()];
+  for (let i = 0; i < anchors.length; i++) {
+    for (let j = i + 1; j < anchors.length; j++) cannot.push(anchors[i]!, anchors[j]!);
+  }
   return { mustLink: Int32Array.from(must), cannotLink: Int32Array.from(cannot) };
 }
 
