@@ -1,6 +1,7 @@
 // `kith bench …`: measurements anyone can rerun. Each prints a readable report, and with
 // --json its last stdout line is one JSON object (a stable contract for scripts and checks).
 import { resolve } from 'node:path';
+import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchSpeed } from './bench-speed.ts';
@@ -14,6 +15,9 @@ export async function benchCommand(args: string[]): Promise<number> {
     data: { type: 'string' },
     workers: { type: 'string' },
     limit: { type: 'string' },
+    threshold: { type: 'string' },
+    sweep: { type: 'string' },
+    'save-embeddings': { type: 'string' },
   });
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
@@ -49,7 +53,40 @@ export async function benchCommand(args: string[]): Promise<number> {
       if (values.json) process.stdout.write(`${JSON.stringify(r.json)}\n`);
       return 0;
     }
+    case 'cluster': {
+      const num = (v: string, name: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0)
+          throw new UsageError(`--${name} must be a positive number, got "${v}"`);
+        return n;
+      };
+      const r = await benchCluster(
+        data,
+        {
+          ...pipelineOptions,
+          threshold: values.threshold === undefined ? undefined : num(values.threshold, 'threshold'),
+          sweep: values.sweep?.split(',').map((t) => num(t, 'sweep')),
+          saveEmbeddings: values['save-embeddings'],
+        },
+        (done, total) => progress(`cluster: embedding ${done}/${total} images`),
+      );
+      endProgress();
+      const lines = [
+        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}), average linkage, threshold ${r.threshold.toFixed(3)}`,
+        `  pairwise: F ${r.pairwise_f.toFixed(4)} (precision ${r.pairwise_precision.toFixed(4)}, recall ${r.pairwise_recall.toFixed(4)})`,
+        `  BCubed:   F ${r.bcubed_f.toFixed(4)} (precision ${r.bcubed_precision.toFixed(4)}, recall ${r.bcubed_recall.toFixed(4)})`,
+        `  ${r.clusters} people (clusters of ≥ 2) + ${r.singletons} lone faces; ${r.no_face} images without a face; clustering ${r.cluster_seconds.toFixed(2)} s, total ${r.seconds.toFixed(1)} s`,
+        ...(r.sweep ?? []).map(
+          (s) =>
+            `  threshold ${s.threshold}: pairwise F ${s.pairwise_f.toFixed(4)}, BCubed F ${s.bcubed_f.toFixed(4)}, ${s.clusters} people`,
+        ),
+        '',
+      ];
+      process.stdout.write(lines.join('\n'));
+      if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      return 0;
+    }
     default:
-      throw new UsageError(`Unknown benchmark "${kind ?? ''}". Known: lfw, speed.`);
+      throw new UsageError(`Unknown benchmark "${kind ?? ''}". Known: lfw, speed, cluster, cluster-scale.`);
   }
 }

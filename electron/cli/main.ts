@@ -11,6 +11,7 @@ import {
   redoCommand,
   undoCommand,
 } from './people-verbs.ts';
+import { reclusterCommand } from './recluster.ts';
 import { scanCommand } from './scan.ts';
 
 const USAGE = `Usage: kith <command> [options]
@@ -20,6 +21,8 @@ Commands:
                    Find, align and embed the faces in photo folders, then group them into people.
   people [--library DIR] [--json]
                    List people and unassigned faces.
+  recluster [--threshold T] [--library DIR] [--json]
+                   Regroup all faces (ids, names and corrections kept); --threshold sets stricter ↔ looser.
 ${PEOPLE_VERBS_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
   bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
@@ -37,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return scanCommand(rest);
     case 'people':
       return peopleCommand(rest);
+    case 'recluster':
+      return reclusterCommand(rest);
     case 'person':
       return personCommand(rest);
     case 'face':

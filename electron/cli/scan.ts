@@ -45,9 +45,16 @@ export async function scanCommand(args: string[]): Promise<number> {
       `Pipeline: ${r.pipeline.id} (embedder ${r.pipeline.embedderId})`,
       `Scan ${r.scan.state} in ${(r.scan.durationMs / 1000).toFixed(1)} s: ${c.discovered} photos found, ${c.analyzed} analysed, ${c.unchanged} unchanged, ${c.moved} moved, ${c.missing} missing, ${c.skipped} skipped; ${c.faces} faces found.`,
     ];
-    if (r.clustering) {
+    const people = library.read.listPeople({ includeHidden: true }).filter((p) => p.faceCount > 0).length;
+    const unassigned = library.read.listUnassignedFaces().length;
+    if (r.clustering?.mode === 'full') {
       out.push(
-        `People: ${r.clustering.people} people from ${r.clustering.faces} faces (${r.clustering.unassigned} faces unassigned).`,
+        `People: regrouped all ${r.clustering.faces} faces: ${people} people, ${unassigned} faces unassigned.`,
+      );
+    } else if (r.clustering) {
+      const c = r.clustering;
+      out.push(
+        `People: ${c.joined} of ${c.candidates} new faces joined their people, ${c.newPeople} new people; ${people} people, ${unassigned} faces unassigned.`,
       );
     } else {
       out.push('People: not regrouped (scan cancelled; run the scan again to resume).');

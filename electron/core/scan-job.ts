@@ -2,6 +2,7 @@
 // record everything, then group faces into people. Shared by `kith scan` and the app.
 import { cpus } from 'node:os';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
+import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
 import {
   AnalyzerPool,
   type PipelineInfo,
@@ -24,14 +25,46 @@ export interface ScanJobOptions {
   minFaceSize?: number | undefined;
   controller?: ScanController | undefined;
   onProgress?: ((p: ScanProgress) => void) | undefined;
-  /** Threshold override (the user's stricter ↔ looser setting); default: the embedder's calibrated one. */
+  /** Threshold override; default: the library's setting, else the embedder's calibrated one. */
   threshold?: number | undefined;
+  /**
+   * 'incremental' (new faces join people by k-NN, the rest form new people), 'full' (re-cluster
+   * everything, keeping ids and corrections), or 'auto' (default): full while the library has no
+   * people yet, incremental afterwards.
+   */
+  clustering?: 'auto' | 'full' | 'incremental' | undefined;
+}
+
+export type PeopleUpdate = ({ mode: 'full' } & ReclusterResult) | ({ mode: 'incremental' } & RecognizeResult);
+
+/** The library's threshold setting for an embedder (stricter ↔ looser), if the user set one. */
+export function thresholdSettingKey(embedderId: string): string {
+  return `people.threshold.${embedderId}`;
+}
+
+export function effectiveThreshold(library: Library, embedderId: string, calibrated: number): number {
+  const v = library.read.getSetting(thresholdSettingKey(embedderId));
+  return typeof v === 'number' && v > 0 ? v : calibrated;
+}
+
+/** Regroups people after new faces arrived, as `clustering` says. */
+export async function updatePeople(
+  library: Library,
+  embedderId: string,
+  threshold: number,
+  clustering: 'auto' | 'full' | 'incremental' = 'auto',
+): Promise<PeopleUpdate> {
+  const full =
+    clustering === 'full' ||
+    (clustering === 'auto' && library.read.listPeople({ includeHidden: true }).length === 0);
+  if (full) return { mode: 'full', ...(await recluster(library, { embedderId, threshold })) };
+  return { mode: 'incremental', ...(await recognizeNewFaces(library, { embedderId, threshold })) };
 }
 
 export interface ScanJobResult {
   pipeline: PipelineInfo;
   scan: ScanResult;
-  clustering: ReclusterResult | null;
+  clustering: PeopleUpdate | null;
 }
 
 export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult> {
@@ -53,12 +86,11 @@ export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult
       ...(options.controller ? { controller: options.controller } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
+    const threshold =
+      options.threshold ?? effectiveThreshold(options.library, info.embedderId, info.threshold);
     const clustering =
       scan.state === 'done'
-        ? await recluster(options.library, {
-            embedderId: info.embedderId,
-            threshold: options.threshold ?? info.threshold,
-          })
+        ? await updatePeople(options.library, info.embedderId, threshold, options.clustering)
         : null;
     return { pipeline: info, scan, clustering };
   } finally {

@@ -30,6 +30,44 @@ export function pickCentralFace(
   return best;
 }
 
+/**
+ * Embeds the central face of each image (LFW layout: one labelled face per image, near the
+ * centre) through the app's own detect → 5 points → align → embed path.
+ */
+export async function embedCentralFaces(
+  dataDir: string,
+  files: readonly string[],
+  options: PipelineOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{
+  pipeline: { id: string; embedderId: string };
+  embeddings: Map<string, Float32Array>;
+  noFace: number;
+}> {
+  const pipeline: KithPipeline = await createPipeline(options);
+  const embeddings = new Map<string, Float32Array>();
+  let noFace = 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      const img = await decodeImage(join(dataDir, file));
+      const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
+      // Retry once with a permissive threshold so that hard images still get their best candidate.
+      let face = pickCentralFace(await pipeline.detectFaces(rgb, { minFaceSize: 20 }), rgb.width, rgb.height);
+      face ??= pickCentralFace(
+        await pipeline.detectFaces(rgb, { minFaceSize: 20, scoreThreshold: 0.3 }),
+        rgb.width,
+        rgb.height,
+      );
+      if (face) embeddings.set(file, (await pipeline.embedFace(rgb, face)).embedding);
+      else noFace++;
+      onProgress?.(i + 1, files.length);
+    }
+  } finally {
+    await pipeline.close();
+  }
+  return { pipeline: { id: pipeline.id, embedderId: pipeline.embedderId }, embeddings, noFace };
+}
+
 export interface LfwBenchResult {
   pipeline: string;
   embedder: string;
@@ -54,29 +92,8 @@ export async function benchLfw(
   const files = [
     ...new Set(pairs.flatMap((p) => [lfwImagePath(p.a.name, p.a.index), lfwImagePath(p.b.name, p.b.index)])),
   ];
-  const pipeline: KithPipeline = await createPipeline(options);
-  const embeddings = new Map<string, Float32Array>();
-  let noFace = 0;
   const start = performance.now();
-  try {
-    for (const [i, file] of files.entries()) {
-      const img = await decodeImage(join(dataDir, file));
-      const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
-      // LFW images hold one labelled face near the centre; retry once with a permissive
-      // threshold so that hard images still get their best candidate.
-      let face = pickCentralFace(await pipeline.detectFaces(rgb, { minFaceSize: 20 }), rgb.width, rgb.height);
-      face ??= pickCentralFace(
-        await pipeline.detectFaces(rgb, { minFaceSize: 20, scoreThreshold: 0.3 }),
-        rgb.width,
-        rgb.height,
-      );
-      if (face) embeddings.set(file, (await pipeline.embedFace(rgb, face)).embedding);
-      else noFace++;
-      onProgress?.(i + 1, files.length);
-    }
-  } finally {
-    await pipeline.close();
-  }
+  const { pipeline, embeddings, noFace } = await embedCentralFaces(dataDir, files, options, onProgress);
   const seconds = (performance.now() - start) / 1000;
   const score = (dist: (a: Float32Array, b: Float32Array) => number): ScoredPair[] =>
     pairs.map((p) => {

@@ -1,9 +1,7 @@
 // Re-clusters a library's faces into people, honouring every user correction, and writes the
 // result so that person ids (and so names) stay stable: each new cluster takes the person that
-// already holds most of its faces.
-import { clusterExact } from '../../../ml/cluster/exact.ts';
-import { clusterScalable } from '../../../ml/cluster/scalable.ts';
-import type { ClusterResult } from '../../../ml/cluster/types.ts';
+// already holds most of its faces (LibraryWriter.writeClustering).
+import { cluster } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
 import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.ts';
 
@@ -25,9 +23,6 @@ export interface ReclusterResult {
   unassigned: number;
   seconds: number;
 }
-
-/** Up to this many faces the exact O(n²) agglomeration is used; beyond it the sparse one. */
-export const EXACT_MAX_FACES = 20_000;
 
 /** Flat index pairs for the clusterer from the stored constraints and user assignments. */
 export function clusterConstraints(
@@ -80,38 +75,6 @@ export function clusterConstraints(
   return { mustLink: Int32Array.from(must), cannotLink: Int32Array.from(cannot) };
 }
 
-/**
- * Gives each cluster the existing person holding most of its faces (user faces count first,
- * as they decide the person), each person at most once, biggest overlaps first.
- */
-export function matchClustersToPeople(
-  labels: Int32Array,
-  faceIds: Int32Array,
-  assignments: ReadonlyArray<{ faceId: number; personId: number; source: 'auto' | 'user' }>,
-): Map<number, number> {
-  const personOf = new Map<number, { personId: number; weight: number }>();
-  for (const a of assignments)
-    personOf.set(a.faceId, { personId: a.personId, weight: a.source === 'user' ? 1e6 : 1 });
-  const overlap = new Map<string, { cluster: number; personId: number; weight: number }>();
-  labels.forEach((label, i) => {
-    if (label < 0) return;
-    const p = personOf.get(faceIds[i]!);
-    if (!p) return;
-    const key = `${label}:${p.personId}`;
-    const o = overlap.get(key) ?? { cluster: label, personId: p.personId, weight: 0 };
-    o.weight += p.weight;
-    overlap.set(key, o);
-  });
-  const result = new Map<number, number>();
-  const taken = new Set<number>();
-  for (const o of [...overlap.values()].sort((a, b) => b.weight - a.weight || a.personId - b.personId)) {
-    if (result.has(o.cluster) || taken.has(o.personId)) continue;
-    result.set(o.cluster, o.personId);
-    taken.add(o.personId);
-  }
-  return result;
-}
-
 export async function recluster(library: Library, options: ReclusterOptions): Promise<ReclusterResult> {
   const start = performance.now();
   const m = library.read.embeddings(options.embedderId);
@@ -130,21 +93,17 @@ export async function recluster(library: Library, options: ReclusterOptions): Pr
     minQuality: options.minQuality ?? 0.25,
     signal: options.signal,
   };
-  const result: ClusterResult =
-    m.count <= EXACT_MAX_FACES
-      ? await clusterExact(m.data, clusterOptions)
-      : await clusterScalable(m.data, clusterOptions);
-  const people = matchClustersToPeople(result.labels, m.faceIds, library.read.listAssignments());
-  const clusters: ClusterInput[] = Array.from({ length: result.clusters }, (_, c) => {
-    const personId = people.get(c);
-    return personId === undefined ? { faces: [] } : { personId, faces: [] };
-  });
+  const result = await cluster(m.data, clusterOptions);
+  // The writer gives each cluster the person most of its faces already belong to, so ids and
+  // names survive re-clustering.
+  const clusters: ClusterInput[] = Array.from({ length: result.clusters }, () => ({ faces: [] }));
   result.labels.forEach((label, i) => {
-    if (label >= 0)
+    if (label >= 0) {
       (clusters[label]!.faces as Array<{ faceId: number; confidence: number }>).push({
         faceId: m.faceIds[i]!,
         confidence: 1,
       });
+    }
   });
   const written = library.write.writeClustering(clusters);
   return {

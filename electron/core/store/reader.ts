@@ -199,6 +199,8 @@ export const READ_SQL = {
     other_person_id AS otherPersonId FROM constraints ORDER BY id`,
   userAssignments: `SELECT face_id AS faceId, person_id AS personId FROM assignments WHERE source = 'user'
     ORDER BY face_id`,
+  embedderCounts: `SELECT embedder_id AS embedderId, count(*) AS faces FROM faces
+    WHERE embedder_id IS NOT NULL GROUP BY embedder_id ORDER BY faces DESC, embedder_id`,
   assignments: `SELECT face_id AS faceId, person_id AS personId, source FROM assignments ORDER BY face_id`,
   unassignedFaces: `SELECT f.id AS faceId, f.photo_id AS photoId, ph.path, ph.status AS photoStatus, f.x, f.y, f.w, f.h,
     f.q_overall AS quality
@@ -278,6 +280,7 @@ export class LibraryReader {
   readonly #constraints;
   readonly #userAssignments;
   readonly #assignments;
+  readonly #embedderCounts;
   readonly #unassignedFaces;
   readonly #rec;
 
@@ -309,6 +312,7 @@ export class LibraryReader {
     this.#assignments = db.prepare<[], { faceId: number; personId: number; source: AssignmentSource }>(
       q.assignments,
     );
+    this.#embedderCounts = db.prepare<[], { embedderId: string; faces: number }>(q.embedderCounts);
     this.#unassignedFaces = db.prepare<[], UnassignedFaceRow>(q.unassignedFaces);
     this.#rec = {
       person: db.prepare<[number], PersonRecordRow>(q.personRecord),
@@ -452,6 +456,11 @@ export class LibraryReader {
   /** Every face → person assignment, automatic and user (re-clustering matches clusters to people by it). */
   listAssignments(): Array<{ faceId: number; personId: number; source: AssignmentSource }> {
     return this.#assignments.all();
+  }
+
+  /** Embedders with faces in this library, most faces first (the first is the one people use). */
+  embedderCounts(): Array<{ embedderId: string; faces: number }> {
+    return this.#embedderCounts.all();
   }
 
   /** Faces in no person (too lonely, too poor, or rejected), on photos still present. */

@@ -517,6 +517,11 @@ export class LibraryWriter {
     this.#setHidden.run(hidden ? 1 : 0, this.#now(), id);
   }
 
+  /** Gives every person without a valid cover their best-quality face (after bulk assignment). */
+  fixCovers(): void {
+    this.#fixCovers.run(this.#now());
+  }
+
   assignFace(
     faceId: number,
     personId: number,
