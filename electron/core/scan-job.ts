@@ -1,6 +1,8 @@
 // One full scan as users and the app run it: analyse new and changed photos in worker threads,
 // record everything, then group faces into people. Shared by `kith scan` and the app.
 import { cpus } from 'node:os';
+import { modelById, pipelineById } from '../../ml/models/manifest.ts';
+import { modelPath } from '../../ml/models/registry.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
 import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
 import {
@@ -67,6 +69,16 @@ export interface ScanJobResult {
   clustering: PeopleUpdate | null;
 }
 
+/** Which model files (by sha256) produced this library's faces. */
+function recordModels(library: Library, pipelineId: string, modelsDir: string | undefined): void {
+  const p = pipelineById(pipelineId);
+  for (const id of [p.detector, p.landmarks, p.embedder]) {
+    if (id === undefined) continue;
+    const m = modelById(id);
+    library.write.upsertModel({ id, sha256: m.sha256, file: modelPath(m, { modelsDir }) });
+  }
+}
+
 export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult> {
   const workers = options.workers ?? Math.min(2, cpus().length);
   const pool = await AnalyzerPool.start({
@@ -77,6 +89,7 @@ export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult
   });
   try {
     const info = await pool.ready();
+    recordModels(options.library, info.id, options.modelsDir);
     const scan = await scanLibrary({
       library: options.library,
       roots: options.roots,
