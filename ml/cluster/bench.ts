@@ -7,7 +7,7 @@
 // includes the synthetic data), cluster count and scores against the synthetic truth.
 // --write DIR saves embeddings.f32 and truth.i32 for scripts/cluster-sklearn.py; --compare
 // scores the result against labels written by that script. Extra key=value pairs go to
-// clusterScalable (neighbors, exactGraphMaxFaces, cells, spill).
+// clusterScalable (neighbors, exactGraphMaxFaces, cells, probes).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -13,16 +13,28 @@ export interface GraphOptions {
   maxEdges: number;
   /** Up to this many faces every pair is compared. */
   exactMaxFaces: number;
-  /** k-means cells; default about 1.4·√n. */
+  /** k-means cells; default √(probes·n). */
   cells?: number | undefined;
-  /** Cells each face joins. */
-  spill: number;
+  /** Cells each face searches (its most similar centres); it is stored in the first. */
+  probes: number;
   seed: number;
 }
 
+/** Lloyd iterations of the cell centres (measured: more do not change the clustering). */
+const KMEANS_ITERATIONS = 5;
 /** Query rows per kernel call: output is TILE × cell size int32s. */
 const TILE = 64;
 const align16 = (x: number): number => Math.ceil(x / 16) * 16;
+
+/**
+ * [Note: integer cut] A pair can only come nearer than D if ni + min‖x‖² − 2·raw·qi·max inv < D,
+ * i.e. raw > (ni + min‖x‖² − D) / (2·qi·max inv) when that is positive. So most pairs are
+ * rejected with one integer compare before the per-pair bound is evaluated.
+ */
+function integerCut(base: number, d: number, scale: number): number {
+  const reach = base - d;
+  return reach > 0 && scale > 0 ? Math.floor(reach * scale) : -2147483648;
+}
 
 /** Quantised copy of the participating faces plus the numbers the error bound needs. */
 interface Quantised {
@@ -141,23 +153,41 @@ class EdgeList {
   }
 }
 
-/** Cells as CSR, and each face's cells (`spill` per face). */
+/** Faces stored in each cell, and faces searching each cell (both CSR by cell). */
 interface Cells {
   start: Int32Array;
   members: Int32Array;
-  cellOf: Int32Array;
-  spill: number;
+  probeStart: Int32Array;
+  probers: Int32Array;
+}
+
+/** CSR of `perFace` cells per face (row-major cell lists), listing each cell's faces. */
+function byCell(
+  cellOf: Int32Array,
+  perFace: number,
+  stride: number,
+  cells: number,
+): { start: Int32Array; list: Int32Array } {
+  const p = cellOf.length / stride;
+  const start = new Int32Array(cells + 1);
+  for (let f = 0; f < p; f++) for (let t = 0; t < perFace; t++) start[cellOf[f * stride + t]! + 1]!++;
+  for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, cells);
+  const list = new Int32Array(p * perFace);
+  for (let f = 0; f < p; f++) for (let t = 0; t < perFace; t++) list[fill[cellOf[f * stride + t]!]!++] = f;
+  return { start, list };
 }
 
 /**
  * [Note: k-means cells]
- * Spherical k-means (cosine) on a sample gives C cells; every face joins the cells of its
- * `spill` most similar centres, and a pair is compared when its faces share a cell. Same-person
- * faces crowd around their identity, so they share a cell far more often than the cell count
- * would suggest; what is missed are mostly pairs near the threshold between faces far apart in
- * the cell layout, and the agglomeration only needs one edge per pair of clusters (average
- * linkage is computed from cluster means, see sparse.ts). Cost ≈ n·C (assignment) +
- * spill²·n²/(2C) (joins), balanced near C ≈ spill·√(n/2).
+ * Spherical k-means (cosine) on a sample gives C cells; every face is stored in the cell of its
+ * most similar centre and searches the cells of its `probes` most similar centres (the IVF scheme
+ * of FAISS). Face i finds j when j's cell is among i's probes; the edge i–j exists when either
+ * finds the other. Cost ≈ n·C (assigning faces) + probes·n²/C (searching), balanced near
+ * C = √(probes·n). Measured against the exact graph in scalable.ts: storing each face in two
+ * cells and comparing faces sharing one ("spill 2", same cost as 4 probes) left small people's
+ * faces apart far more often than 8 probes do, because in 128-d the cells a face lands in are
+ * decided as much by its own noise as by its identity.
  */
 async function kmeansCells(
   embeddings: Float32Array,
@@ -165,14 +195,15 @@ async function kmeansCells(
   faces: Int32Array,
   quantised: Quantised,
   cells: number,
-  spill: number,
+  probes: number,
   seed: number,
   kernel: DotKernel,
   ticker: Ticker,
 ): Promise<Cells> {
   const { p, stride } = quantised;
   const rng = createRandom(seed);
-  const sampleSize = Math.min(p, Math.max(20000, 32 * cells));
+  // ~24 faces per centre are plenty for centres that only route pairs to cells.
+  const sampleSize = Math.min(p, Math.max(10000, 24 * cells));
   const sample = Int32Array.from({ length: p }, (_, i) => i);
   for (let i = 0; i < sampleSize; i++) {
     const j = i + rng.int(p - i);
@@ -239,13 +270,13 @@ async function kmeansCells(
         }
         visit(list[a + r]!, best, sims);
       }
-      if (ticker.due()) await ticker.pause('graph', 0, 1);
+      if (ticker.due()) await ticker.pause('prepare', a, count);
     }
   };
 
   const sums = new Float64Array(cells * dim);
   const counts = new Int32Array(cells);
-  for (let iteration = 0; iteration < 6; iteration++) {
+  for (let iteration = 0; iteration < KMEANS_ITERATIONS; iteration++) {
     loadCentres();
     sums.fill(0);
     counts.fill(0);
@@ -269,19 +300,15 @@ async function kmeansCells(
     }
   }
   loadCentres();
-  const keep = Math.min(spill, cells);
+  const keep = Math.min(probes, cells);
   const cellOf = new Int32Array(p * keep);
   const all = Int32Array.from({ length: p }, (_, i) => i);
   await assign(all, p, keep, (face, best) => {
     cellOf.set(best, face * keep);
   });
-  const start = new Int32Array(cells + 1);
-  for (const c of cellOf) start[c + 1]!++;
-  for (let c = 0; c < cells; c++) start[c + 1]! += start[c]!;
-  const fill = start.slice(0, cells);
-  const members = new Int32Array(p * keep);
-  for (let i = 0; i < p * keep; i++) members[fill[cellOf[i]!]!++] = Math.floor(i / keep);
-  return { start, members, cellOf, spill: keep };
+  const stored = byCell(cellOf, 1, keep, cells);
+  const searching = byCell(cellOf, keep, keep, cells);
+  return { start: stored.start, members: stored.list, probeStart: searching.start, probers: searching.list };
 }
 
 /**
@@ -305,56 +332,36 @@ export async function candidateGraph(
   const { p, stride, data, inverse, norm2, l1 } = quantised;
   const kernel = new DotKernel();
   const allPairs = p <= options.exactMaxFaces || options.neighbors === Number.POSITIVE_INFINITY;
-  const T0 = performance.now();
-  const cells = allPairs
+  const everyone = Int32Array.from({ length: p }, (_, i) => i);
+  const cells: Cells = allPairs
     ? {
         start: Int32Array.from([0, p]),
-        members: Int32Array.from({ length: p }, (_, i) => i),
-        cellOf: new Int32Array(p),
-        spill: 1,
+        members: everyone,
+        probeStart: Int32Array.from([0, p]),
+        probers: everyone,
       }
     : await kmeansCells(
         embeddings,
         dim,
         faces,
         quantised,
-        Math.max(2, Math.min(p, options.cells ?? Math.round(1.4 * Math.sqrt(p)))),
-        Math.max(1, options.spill),
+        Math.max(2, Math.min(p, options.cells ?? Math.round(Math.sqrt(options.probes * p)))),
+        Math.max(1, options.probes),
         options.seed,
         kernel,
         ticker,
       );
-  const T1 = performance.now();
-  if (process.env.KITH_DEBUG_CELLS) {
-    console.log('kmeans ms', (T1 - T0).toFixed(0));
-    const sizes: number[] = [];
-    for (let c = 0; c < cells.start.length - 1; c++) sizes.push(cells.start[c + 1]! - cells.start[c]!);
-    sizes.sort((a, b) => b - a);
-    let sq = 0;
-    for (const z of sizes) sq += z * z;
-    console.log('cells', sizes.length, 'largest', sizes.slice(0, 8).join(','), 'pairs', sq / 2);
-  }
   const keepAll = options.neighbors === Number.POSITIVE_INFINITY;
   const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
   const top = keepAll ? undefined : new TopK(p, k);
-  const { spill, cellOf } = cells;
-  /** A pair sharing several cells is compared in the lowest-numbered one only. */
-  const firstSharedCell = (i: number, j: number): number => {
-    let best = 2147483647;
-    for (let x = i * spill; x < i * spill + spill; x++) {
-      for (let y = j * spill; y < j * spill + spill; y++) {
-        if (cellOf[x] === cellOf[y] && cellOf[x]! < best) best = cellOf[x]!;
-      }
-    }
-    return best;
-  };
-
   const all = new EdgeList();
 
   const cellCount = cells.start.length - 1;
   let work = 0;
   let totalWork = 0;
-  for (let c = 0; c < cellCount; c++) totalWork += (cells.start[c + 1]! - cells.start[c]!) ** 2;
+  for (let c = 0; c < cellCount; c++) {
+    totalWork += (cells.start[c + 1]! - cells.start[c]!) * (cells.probeStart[c + 1]! - cells.probeStart[c]!);
+  }
   const rows = new Int32Array(TILE);
   const qScale = new Float32Array(TILE);
   let mInverse = new Float32Array(0);
@@ -391,51 +398,49 @@ export async function candidateGraph(
       mSlack[r] = inverse[i]! / 2;
       mNorm[r] = norm2[i]!;
     }
-    for (let a = 0; a < mc; a += TILE) {
-      const n = Math.min(TILE, mc - a);
+    // k-nearest: the faces searching this cell against those stored in it, each face filling its
+    // own list. All pairs within the threshold (one cell): the upper triangle, edges both ways.
+    const searchers = top ? cells.probers.subarray(cells.probeStart[c]!, cells.probeStart[c + 1]!) : mem;
+    for (let a = 0; a < searchers.length; a += TILE) {
+      const n = Math.min(TILE, searchers.length - a);
       const nq = Math.ceil(n / 4) * 4;
-      for (let r = 0; r < n; r++) rows[r] = faces[mem[a + r]!]!;
+      for (let r = 0; r < n; r++) rows[r] = faces[searchers[a + r]!]!;
       const q = new Int16Array(kernel.memory.buffer, 0, nq * stride);
       quantizeRows16(embeddings, dim, rows, n, q, stride, qScale);
       q.fill(0, n * stride);
-      // All pairs: the upper triangle. k-nearest: whole rows, each face only fills its own list.
       const from = top ? 0 : a;
       const nd = mc - from;
       kernel.dots(0, nq, dbOff + from * stride, nd, stride, outOff);
       const out = new Int32Array(kernel.memory.buffer, outOff, nq * nd);
       for (let t = 0; t < n; t++) {
-        const ri = a + t;
-        const i = mem[ri]!;
+        const i = searchers[a + t]!;
         const qi = qScale[t]!;
         const ni = norm2[i]!;
         const l1i = l1[i]!;
         // Second error term, bounded with the largest l1 of any row.
         const queryErr = (qi / 2) * l1Max;
         const limit = threshold + 1e-5 + 2 * (l1i * inverseMaxHalf + queryErr);
-        // [Note: integer cut] approx < D needs raw > (ni + min‖x‖² − D) / (2·qi·max inv) when
-        // that is positive, so most pairs are rejected by one integer compare.
-        const cutFor = (d: number): number => {
-          const reach = ni + normMin - d;
-          return reach > 0 && qi > 0 ? Math.floor(reach / (2 * qi * inverseMax)) : -2147483648;
-        };
+        const cutBase = ni + normMin;
+        const cutScale = qi > 0 ? 1 / (2 * qi * inverseMax) : 0;
         const o = t * nd - from;
         if (top) {
           // A full list raises the cut to its worst entry: in a dense row (a big identity, every
           // pair within the threshold) only about k·ln(m/k) candidates get offered.
-          let cut = cutFor(Math.min(limit, top.worst[i]!));
+          let cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
           for (let rj = 0; rj < mc; rj++) {
             const raw = out[o + rj]!;
-            if (raw < cut || rj === ri) continue;
-            const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
-            if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr) || approx >= top.worst[i]!) continue;
+            if (raw < cut) continue;
             const j = mem[rj]!;
-            if (spill > 1 && firstSharedCell(i, j) !== c) continue; // compared in an earlier cell
-            if (top.offer(i, j, approx)) cut = cutFor(Math.min(limit, top.worst[i]!));
+            if (j === i) continue;
+            const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
+            if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr) || approx >= top.worst[i]!)
+              continue;
+            if (top.offer(i, j, approx)) cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
           }
           continue;
         }
-        const cut = cutFor(limit);
-        for (let rj = ri + 1; rj < mc; rj++) {
+        const cut = integerCut(cutBase, limit, cutScale);
+        for (let rj = a + t + 1; rj < mc; rj++) {
           const raw = out[o + rj]!;
           if (raw < cut) continue;
           const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
@@ -448,9 +453,8 @@ export async function candidateGraph(
       }
       if (ticker.due()) await ticker.pause('graph', work + a * mc, totalWork);
     }
-    work += mc * mc;
+    work += mc * searchers.length;
   }
-  if (process.env.KITH_DEBUG_CELLS) console.log('join ms', (performance.now() - T1).toFixed(0));
   if (!top) {
     ticker.report('graph', totalWork, totalWork);
     return all.edges();

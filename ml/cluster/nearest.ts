@@ -34,7 +34,15 @@ export function buildFaceIndex(embeddings: Float32Array, dim: number): FaceIndex
   const libraryOffset = align16(QUERY_TILE * stride * 2 + QUERY_TILE * LIBRARY_BLOCK * 4);
   kernel.reserve(libraryOffset + n * stride);
   const inverse = new Float32Array(n);
-  quantizeRows8(embeddings, dim, null, n, new Int8Array(kernel.memory.buffer, libraryOffset, n * stride), stride, inverse);
+  quantizeRows8(
+    embeddings,
+    dim,
+    null,
+    n,
+    new Int8Array(kernel.memory.buffer, libraryOffset, n * stride),
+    stride,
+    inverse,
+  );
   const norm2 = new Float32Array(n);
   let l1Max = 0;
   let normMin = Number.POSITIVE_INFINITY;
@@ -148,7 +156,8 @@ export function nearestPeople(
           if (personOf[lib]! < 0) continue;
           const inv = index.inverse[lib]!;
           const approx = ni + index.norm2[lib]! - 2 * raw * qi * inv;
-          if (approx > threshold + 2 * (l1 * (inv / 2) + (qi / 2) * index.l1Max) + 1e-5 || approx >= worst) continue;
+          if (approx > threshold + 2 * (l1 * (inv / 2) + (qi / 2) * index.l1Max) + 1e-5 || approx >= worst)
+            continue;
           // Insert into the sorted list of `keep`.
           let at = keep - 1;
           while (at > 0 && nearD[base + at - 1]! > approx) {
@@ -170,9 +179,9 @@ export function nearestPeople(
   if (options.forbidden) {
     for (let i = 0; i + 1 < options.forbidden.length; i += 2) {
       const face = options.forbidden[i]!;
-      let people = forbidden.get(face);
-      if (!people) forbidden.set(face, (people = new Set()));
+      const people = forbidden.get(face) ?? new Set<number>();
       people.add(options.forbidden[i + 1]!);
+      forbidden.set(face, people);
     }
   }
   const groupPeople = new Map<number, Set<number>>();
@@ -215,7 +224,9 @@ export function nearestPeople(
       else tally.set(person, { person, votes: 1, distance: d });
     }
     candidates.push(
-      [...tally.values()].filter((c) => c.votes >= minVotes).sort((x, y) => y.votes - x.votes || x.distance - y.distance),
+      [...tally.values()]
+        .filter((c) => c.votes >= minVotes)
+        .sort((x, y) => y.votes - x.votes || x.distance - y.distance),
     );
   }
 
@@ -224,7 +235,9 @@ export function nearestPeople(
   const distance = new Float32Array(q).fill(Number.NaN);
   const votes = new Int32Array(q);
   const order = Array.from({ length: q }, (_, i) => i).sort(
-    (x, y) => (candidates[x]![0]?.distance ?? Number.POSITIVE_INFINITY) - (candidates[y]![0]?.distance ?? Number.POSITIVE_INFINITY),
+    (x, y) =>
+      (candidates[x]![0]?.distance ?? Number.POSITIVE_INFINITY) -
+      (candidates[y]![0]?.distance ?? Number.POSITIVE_INFINITY),
   );
   const taken = new Set<string>();
   for (const i of order) {
@@ -240,4 +253,3 @@ export function nearestPeople(
   }
   return { person, distance, votes };
 }
-

@@ -190,27 +190,28 @@ class ClusterHeap {
 
 /**
  * [Note: sparse agglomeration]
- * The classic "generic" loop (Müllner 2011): every cluster keeps its nearest neighbour among its
- * graph neighbours; a heap over clusters yields the globally closest pair; after a merge only the
- * new cluster's neighbours are touched. Cluster distances:
+ * The graph only proposes which pairs of clusters may merge. Under each linkage two clusters can
+ * be within the threshold only if some face pair across them is (min ≤ mean ≤ max), so with every
+ * pair within the threshold in the graph the agglomeration below is the exact greedy one; with a
+ * k-nearest graph it can differ where no kept edge joins two clusters that the exact run merges
+ * (measured in scalable.ts). Cluster distances:
  *  - average: from cluster means, exactly. For squared L2 the mean over all pairs of A × B is
- *    s̄_A + s̄_B − 2·μ_A·μ_B (μ the mean embedding, s̄ the mean squared norm), so it needs no pair
- *    list and is exact even for face pairs the graph never saw;
+ *    s̄_A + s̄_B − 2·μ_A·μ_B (μ the mean embedding, s̄ the mean squared norm): no pair list, and
+ *    exact even for face pairs the graph never saw;
  *  - single: the smallest graph edge between the clusters;
- *  - complete: the largest edge, but only while the graph holds all |A|·|B| pairs; one missing
- *    pair means some pair is beyond the threshold (exact graph), which blocks the pair for good.
- * The graph only decides which pairs are candidates. Two clusters can only be within the
- * threshold under any of the three linkages if some face pair across them is (min ≤ mean ≤ max),
- * so with every pair within the threshold in the graph this is the exact greedy agglomeration;
- * with a k-nearest graph it misses a merge only when no kept edge joins the two clusters.
- * Blocked pairs (cannot-link) are list entries too, so a merged cluster inherits them.
+ *  - complete: the largest edge, but only while the graph holds all |A|·|B| pairs; a missing pair
+ *    is beyond the threshold (exact graph), which blocks the two clusters for good.
+ *
+ * Complete linkage: the classic "generic" loop (Müllner 2011). Every cluster keeps its nearest
+ * neighbour among its list (largest edge and edge count per neighbour, or blocked); a heap over
+ * clusters gives the closest pair; a merge folds the two lists and touches only the neighbours.
+ * Blocked pairs (cannot-link, incomplete) are list entries too, so a merged cluster inherits them.
+ * A complete-linkage cluster is a set of faces all within the threshold of each other, so it
+ * needs the exact graph: with a k-nearest graph it only merges fully connected groups (stricter).
  */
-async function agglomerateEager(
+async function agglomerateComplete(
   prep: Prepared,
   edges: FaceEdges,
-  embeddings: Float32Array,
-  dim: number,
-  linkage: Linkage,
   threshold: number,
   ticker: Ticker,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
@@ -221,37 +222,6 @@ async function agglomerateEager(
   const size = new Float64Array(ids);
   for (let c = 0; c < m; c++) size[c] = prep.compStart[c + 1]! - prep.compStart[c]!;
   const parent = new Int32Array(ids).fill(-1);
-
-  // Average linkage state: mean embedding per slot (a merged cluster reuses a child's slot).
-  const average = linkage === 'average';
-  const slotOf = new Int32Array(ids);
-  const means = new Float32Array(average ? m * dim : 0);
-  const meanSq = new Float64Array(average ? ids : 0);
-  if (average) {
-    const acc = new Float64Array(dim);
-    for (let c = 0; c < m; c++) {
-      slotOf[c] = c;
-      acc.fill(0);
-      let sq = 0;
-      for (let p = prep.compStart[c]!; p < prep.compStart[c + 1]!; p++) {
-        const o = prep.compFaces[p]! * dim;
-        for (let k = 0; k < dim; k++) {
-          const v = embeddings[o + k]!;
-          acc[k]! += v;
-          sq += v * v;
-        }
-      }
-      for (let k = 0; k < dim; k++) means[c * dim + k] = acc[k]! / size[c]!;
-      meanSq[c] = sq / size[c]!;
-    }
-  }
-  const averageDistance = (x: number, y: number): number => {
-    const ox = slotOf[x]! * dim;
-    const oy = slotOf[y]! * dim;
-    let dot = 0;
-    for (let k = 0; k < dim; k++) dot += means[ox + k]! * means[oy + k]!;
-    return meanSq[x]! + meanSq[y]! - 2 * dot;
-  };
 
   // Initial lists: face edges and blocked pairs folded onto initial clusters (both directions).
   const directed = 2 * edges.count + prep.forbidden.length;
@@ -305,12 +275,11 @@ async function agglomerateEager(
   const scratchAdd = (id: number, d: number, count: number): void => {
     const at = mark[id]!;
     if (at >= 0) {
-      // Second sighting of a neighbour: fold the entries by linkage.
+      // Second sighting of a neighbour: blocked wins, else largest edge and pair count add up.
       if (scratchCnt[at] === BLOCKED || count === BLOCKED) {
         scratchCnt[at] = BLOCKED;
         scratchD[at] = INF;
-      } else if (linkage === 'single') scratchD[at] = Math.min(scratchD[at]!, d);
-      else {
+      } else {
         scratchD[at] = Math.max(scratchD[at]!, d);
         scratchCnt[at]! += count;
       }
@@ -341,8 +310,7 @@ async function agglomerateEager(
       mark[k] = -1;
       if (scratchCnt[i] === BLOCKED) continue;
       let d = scratchD[i]!;
-      if (average) d = averageDistance(c, k);
-      else if (linkage === 'complete' && scratchCnt[i]! !== size[c]! * size[k]!) {
+      if (scratchCnt[i]! !== size[c]! * size[k]!) {
         scratchCnt[i] = BLOCKED;
         d = INF;
       }
@@ -409,17 +377,6 @@ async function agglomerateEager(
     parent[x] = c;
     parent[y] = c;
     size[c] = size[x]! + size[y]!;
-    if (average) {
-      // The merged mean goes into the larger child's slot.
-      const [big, small] = size[x]! >= size[y]! ? [x, y] : [y, x];
-      const ob = slotOf[big]! * dim;
-      const os = slotOf[small]! * dim;
-      const wb = size[big]! / size[c]!;
-      const ws = size[small]! / size[c]!;
-      for (let k = 0; k < dim; k++) means[ob + k] = wb * means[ob + k]! + ws * means[os + k]!;
-      meanSq[c] = wb * meanSq[big]! + ws * meanSq[small]!;
-      slotOf[c] = slotOf[big]!;
-    }
     scratchLen = 0;
     for (let side = 0; side < 2; side++) {
       const from = side === 0 ? x : y;
@@ -636,8 +593,12 @@ async function agglomerateLazy(
   for (let i = 0; i < prep.forbidden.length; i += 2) {
     const a = prep.forbidden[i]!;
     const b = prep.forbidden[i + 1]!;
-    (blocked[a] ??= []).push(b);
-    (blocked[b] ??= []).push(a);
+    const la = blocked[a] ?? [];
+    const lb = blocked[b] ?? [];
+    la.push(b);
+    lb.push(a);
+    blocked[a] = la;
+    blocked[b] = lb;
   }
   const isBlocked = (x: number, y: number): boolean => {
     const bx = blocked[x];
@@ -726,7 +687,6 @@ export function agglomerateSparse(
   threshold: number,
   ticker: Ticker,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
-  if (linkage === 'complete')
-    return agglomerateEager(prep, edges, embeddings, dim, linkage, threshold, ticker);
+  if (linkage === 'complete') return agglomerateComplete(prep, edges, threshold, ticker);
   return agglomerateLazy(prep, edges, embeddings, dim, linkage === 'average', threshold, ticker);
 }

@@ -59,15 +59,16 @@ export interface ClusterOptions {
 export interface ScalableClusterOptions extends ClusterOptions {
   /**
    * Neighbours kept per face in the candidate graph (those within the threshold, nearest first).
-   * Infinity keeps every pair within the threshold (exact, memory O(pairs)).
+   * Unset: every pair within the threshold up to exactGraphMaxFaces faces (the exact result, if
+   * they fit the edge budget), else 16. Infinity forces every pair, at any size and memory.
    */
   neighbors?: number | undefined;
-  /** Up to this many faces the candidate graph compares all pairs; above it, k-means cells. */
+  /** Up to this many faces (default 20k) all pairs are compared; above it, k-means cells. */
   exactGraphMaxFaces?: number | undefined;
-  /** Number of k-means cells (default about 1.2·√n). */
+  /** Number of k-means cells (default √(probes·n)). */
   cells?: number | undefined;
-  /** Cells each face joins (default 2); a pair is compared when its faces share a cell. */
-  spill?: number | undefined;
+  /** Cells each face searches for neighbours (default 8); it is stored in the nearest one. */
+  probes?: number | undefined;
   /** Seed of the k-means sampling (the result is deterministic for a given seed). */
   seed?: number | undefined;
 }

@@ -18,7 +18,10 @@ test('a models-dir model without a models folder is a clear error', async () => 
   const saved = process.env.KITH_MODELS_DIR;
   delete process.env.KITH_MODELS_DIR;
   try {
-    await assert.rejects(verifiedModelPath(modelById('yunet-n'), {}), /--models-dir DIR or set KITH_MODELS_DIR/);
+    await assert.rejects(
+      verifiedModelPath(modelById('yunet-n'), {}),
+      /--models-dir DIR or set KITH_MODELS_DIR/,
+    );
   } finally {
     if (saved !== undefined) process.env.KITH_MODELS_DIR = saved;
   }
@@ -35,7 +38,10 @@ test('a missing or altered model file names the file and the expected hash', asy
       return true;
     });
     await writeFile(join(dir, 'mobilefacenet_foamliu.onnx'), 'not the model');
-    await assert.rejects(verifiedModelPath(entry, { modelsDir: dir }), /has sha256 [0-9a-f]{64}, expected b7120c09/);
+    await assert.rejects(
+      verifiedModelPath(entry, { modelsDir: dir }),
+      /has sha256 [0-9a-f]{64}, expected b7120c09/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,568 @@
+// The app's library service: implements the API contract (electron/shared/api.ts) on the core.
+// Plain Node, no Electron: the Electron shell runs it in a utility process, the HTTP bridge and the
+// tests run it in-process. Scans run through runScanJob (analysis in worker threads), controlled by a
+// ScanController for pause/resume/cancel; every correction goes through core/people/corrections.ts.
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import {
+  ApiError,
+  type EventName,
+  type EventPayload,
+  type Output,
+  type ParsedInput,
+  type PersonSummary,
+  type ScanStatus,
+  type ServiceHandlers,
+  type Settings,
+} from '../../shared/api.ts';
+import { Corrections } from '../people/corrections.ts';
+import { runScanJob, type ScanJobOptions, type ScanJobResult, thresholdSettingKey } from '../scan-job.ts';
+import { markInterruptedScans, ScanController, type ScanProgress } from '../scanner/index.ts';
+import { type Library, openLibrary } from '../store/library.ts';
+import type { Person, ScanJob } from '../store/types.ts';
+import { isInside, MediaService } from './media.ts';
+import { ServiceQueries } from './queries.ts';
+
+export interface LibraryServiceOptions {
+  libraryDir: string;
+  /** Default face pipeline when the user chose none ('auto'). */
+  pipeline?: string | undefined;
+  modelsDir?: string | undefined;
+  /** Analysis worker threads (default: runScanJob's). */
+  workers?: number | undefined;
+  /** The scan job (tests inject a fake). Default runScanJob. */
+  runScan?: (options: ScanJobOptions) => Promise<ScanJobResult>;
+  /** Face thumbnail cache; default <libraryDir>/thumbnails. */
+  cacheDir?: string | undefined;
+}
+
+export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
+export type ServiceListener = (event: ServiceEvent) => void;
+
+/** Settings keys this service owns (the settings table is shared with the rest of the core). */
+// The threshold lives in scan-job's per-embedder setting (a distance only means something for the
+// embedder it was calibrated on), shared with `kith recluster --threshold`.
+const KEYS = { folders: 'app.folders', pipeline: 'app.pipeline' } as const;
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+function summaryOf(p: Person): PersonSummary {
+  return {
+    id: p.id,
+    name: p.name,
+    hidden: p.hidden,
+    coverFaceId: p.coverFaceId,
+    faceCount: p.faceCount,
+    photoCount: p.photoCount,
+  };
+}
+
+/** Photos sort by capture date (undated last), then path. */
+function byDate(a: { takenAt: string | null; path: string }, b: { takenAt: string | null; path: string }) {
+  if (a.takenAt !== b.takenAt) {
+    if (a.takenAt === null) return 1;
+    if (b.takenAt === null) return -1;
+    return a.takenAt < b.takenAt ? -1 : 1;
+  }
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+interface RunningScan {
+  controller: ScanController;
+  status: ScanStatus;
+  done: Promise<void>;
+}
+
+export class LibraryService {
+  readonly library: Library;
+  readonly media: MediaService;
+  readonly handlers: ServiceHandlers;
+  readonly #options: LibraryServiceOptions;
+  readonly #corrections: Corrections;
+  readonly #queries: ServiceQueries;
+  readonly #listeners = new Set<ServiceListener>();
+  #scan: RunningScan | null = null;
+  #lastScan: ScanStatus | null = null;
+  #people: PersonSummary[] | null = null;
+  #unassigned: number | null = null;
+  #closed = false;
+
+  constructor(library: Library, options: LibraryServiceOptions) {
+    this.library = library;
+    this.#options = options;
+    this.#corrections = new Corrections(library);
+    this.#queries = new ServiceQueries(library);
+    this.media = new MediaService(library, {
+      cacheDir: options.cacheDir ?? join(options.libraryDir, 'thumbnails'),
+      allowedRoots: () => this.#allowedRoots(),
+    });
+    // Scans a killed process left 'running' show as interrupted rather than as a live scan.
+    markInterruptedScans(library);
+    this.handlers = this.#makeHandlers();
+    // Read the People list ahead of the UI's first request (it is the first thing the app shows).
+    setImmediate(() => {
+      if (!this.#closed) this.#allPeople();
+    });
+  }
+
+  /** Opens (creating and migrating) the library in `libraryDir`. */
+  static open(options: LibraryServiceOptions): LibraryService {
+    return new LibraryService(openLibrary(resolve(options.libraryDir)), options);
+  }
+
+  /** Subscribes to scan progress and library changes; returns the unsubscribe function. */
+  on(listener: ServiceListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Cancels a running scan (files in flight are saved), waits for it, closes the library. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const scan = this.#scan;
+    if (scan) {
+      scan.controller.cancel();
+      await scan.done;
+    }
+    this.#listeners.clear();
+    this.library.close();
+  }
+
+  // ── events ──
+
+  #emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    const event = { name, payload } as ServiceEvent;
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch {
+        // A failing listener (a closed window) must not break the scan or the other listeners.
+      }
+    }
+  }
+
+  /**
+   * Something changed: drops what is cached and tells the listeners. A correction names the people it
+   * touched, so only their rows of the cached People list are read again (on a 2,000-person library the
+   * full query is hundreds of ms, one person's row well under one); a scan re-reads everything.
+   */
+  #changed(reason: EventPayload<'libraryChanged'>['reason'], personIds: number[] = []): void {
+    this.#unassigned = null;
+    if (reason === 'correction' || reason === 'undo' || reason === 'redo') this.#patchPeople(personIds);
+    else this.#people = null;
+    this.#emit('libraryChanged', { reason, personIds });
+  }
+
+  #patchPeople(personIds: readonly number[]): void {
+    const cached = this.#people;
+    if (!cached) return;
+    const byId = new Map(cached.map((p) => [p.id, p]));
+    for (const id of personIds) {
+      const row = this.#queries.person(id);
+      if (row) byId.set(id, { ...row, hidden: row.hidden === 1 });
+      else byId.delete(id);
+    }
+    // The reader's order: most faces first, then id.
+    this.#people = [...byId.values()].sort((a, b) => b.faceCount - a.faceCount || a.id - b.id);
+  }
+
+  // ── folders and settings ──
+
+  #folders(): string[] {
+    const stored = this.library.read.getSetting(KEYS.folders);
+    if (Array.isArray(stored) && stored.every((f) => typeof f === 'string')) return stored;
+    // A library scanned by `kith scan` has no folder list yet: its scan roots are its folders.
+    const roots = new Set<string>();
+    for (const job of this.library.read.listScanJobs(50)) for (const r of job.roots) roots.add(r);
+    return [...roots].sort();
+  }
+
+  #allowedRoots(): string[] {
+    const roots = new Set(this.#folders());
+    for (const job of this.library.read.listScanJobs(200)) for (const r of job.roots) roots.add(r);
+    return [...roots];
+  }
+
+  #settings(): Settings {
+    const embedder = this.library.read.embedderCounts()[0]?.embedderId;
+    const t = embedder === undefined ? null : this.library.read.getSetting(thresholdSettingKey(embedder));
+    const p = this.library.read.getSetting(KEYS.pipeline);
+    return {
+      threshold: typeof t === 'number' && Number.isFinite(t) ? t : null,
+      pipeline: typeof p === 'string' && p !== '' ? p : (this.#options.pipeline ?? 'auto'),
+    };
+  }
+
+  async #addFolder(raw: string): Promise<string[]> {
+    const path = resolve(raw);
+    const s = await stat(path).catch(() => null);
+    if (!s?.isDirectory()) throw new ApiError('invalid-request', `There is no folder at ${path}.`);
+    const folders = this.#folders();
+    if (folders.some((f) => isInside(f, path))) return folders; // already included
+    // A parent of existing folders replaces them.
+    const next = [...folders.filter((f) => !isInside(path, f)), path].sort();
+    this.library.write.setSetting(KEYS.folders, next);
+    return next;
+  }
+
+  // ── scan ──
+
+  #idleScan(): ScanStatus {
+    if (this.#lastScan) return this.#lastScan;
+    const job: ScanJob | undefined = this.library.read.listScanJobs(1)[0];
+    const base: ScanStatus = {
+      state: 'idle',
+      jobId: null,
+      roots: [],
+      discovered: 0,
+      processed: 0,
+      analyzed: 0,
+      unchanged: 0,
+      moved: 0,
+      skipped: 0,
+      missing: 0,
+      faces: 0,
+      rate: 0,
+      etaSeconds: null,
+      walkDone: true,
+      currentPath: null,
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+    };
+    if (!job) return base;
+    const state = job.state === 'running' || job.state === 'paused' ? 'interrupted' : job.state;
+    return {
+      ...base,
+      state,
+      jobId: job.id,
+      roots: job.roots,
+      discovered: job.discovered,
+      processed: job.analyzed + job.unchanged + job.moved + job.skipped,
+      analyzed: job.analyzed,
+      unchanged: job.unchanged,
+      moved: job.moved,
+      skipped: job.skipped,
+      missing: job.missing,
+      faces: job.faces,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      error: job.error,
+    };
+  }
+
+  #scanStatus(): ScanStatus {
+    return this.#scan?.status ?? this.#idleScan();
+  }
+
+  #updateScan(patch: Partial<ScanStatus>): ScanStatus {
+    const scan = this.#scan;
+    if (!scan) return this.#scanStatus();
+    scan.status = { ...scan.status, ...patch };
+    this.#emit('scanProgress', scan.status);
+    return scan.status;
+  }
+
+  #onProgress(p: ScanProgress): void {
+    this.#updateScan({
+      // The scanner's 'done' is the end of the file pass; people are regrouped after it.
+      state: p.state === 'done' ? 'grouping' : p.state,
+      jobId: p.jobId,
+      discovered: p.discovered,
+      processed: p.processed,
+      analyzed: p.analyzed,
+      unchanged: p.unchanged,
+      moved: p.moved,
+      skipped: p.skipped,
+      missing: p.missing,
+      faces: p.faces,
+      rate: Math.max(0, p.rate),
+      etaSeconds: p.etaSeconds === null ? null : Math.max(0, p.etaSeconds),
+      walkDone: p.walkDone,
+      currentPath: p.currentPath,
+    });
+  }
+
+  #startScan(): ScanStatus {
+    if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
+    if (this.#scan) throw new ApiError('conflict', 'A scan is already running.');
+    const roots = this.#folders();
+    if (roots.length === 0) throw new ApiError('conflict', 'Add a photo folder first.');
+    const settings = this.#settings();
+    const controller = new ScanController();
+    const status: ScanStatus = {
+      ...this.#idleScan(),
+      state: 'running',
+      jobId: null,
+      roots,
+      discovered: 0,
+      processed: 0,
+      analyzed: 0,
+      unchanged: 0,
+      moved: 0,
+      skipped: 0,
+      missing: 0,
+      faces: 0,
+      rate: 0,
+      etaSeconds: null,
+      walkDone: false,
+      currentPath: null,
+      startedAt: Date.now(),
+      finishedAt: null,
+      error: null,
+    };
+    const run = this.#options.runScan ?? runScanJob;
+    const scan: RunningScan = { controller, status, done: Promise.resolve() };
+    this.#scan = scan;
+    scan.done = (async () => {
+      let final: Partial<ScanStatus>;
+      try {
+        const r = await run({
+          library: this.library,
+          roots,
+          pipeline: settings.pipeline,
+          modelsDir: this.#options.modelsDir,
+          workers: this.#options.workers,
+          controller,
+          onProgress: (p) => this.#onProgress(p),
+        });
+        const c = r.scan.counts;
+        final = {
+          state: r.scan.state,
+          jobId: r.scan.jobId,
+          ...c,
+          processed: c.analyzed + c.unchanged + c.moved + c.skipped,
+          walkDone: true,
+          etaSeconds: null,
+          currentPath: null,
+        };
+      } catch (err) {
+        final = {
+          state: 'failed',
+          error: err instanceof Error ? err.message : String(err),
+          etaSeconds: null,
+        };
+      }
+      const last = this.#updateScan({ ...final, finishedAt: Date.now() });
+      this.#lastScan = last;
+      this.#scan = null;
+      this.media.clear();
+      if (!this.#closed) this.#changed('scan');
+    })();
+    this.#emit('scanProgress', status);
+    return status;
+  }
+
+  // ── people ──
+
+  #unassignedCount(): number {
+    this.#unassigned ??= this.#queries.unassignedCount();
+    return this.#unassigned;
+  }
+
+  #allPeople(): PersonSummary[] {
+    this.#people ??= this.library.read.listPeople({ includeHidden: true }).map(summaryOf);
+    return this.#people;
+  }
+
+  #listPeople(input: ParsedInput<'listPeople'>): Output<'listPeople'> {
+    const all = this.#allPeople();
+    const hidden = all.reduce((n, p) => n + (p.hidden ? 1 : 0), 0);
+    const q = fold(input.search.trim());
+    let people = all.filter(
+      (p) =>
+        (input.includeHidden || !p.hidden) && (q === '' || (p.name !== null && fold(p.name).includes(q))),
+    );
+    if (input.sort === 'name') {
+      people = [...people].sort((a, b) => {
+        if (a.name === null || b.name === null) {
+          if (a.name !== b.name) return a.name === null ? 1 : -1;
+          return b.faceCount - a.faceCount || a.id - b.id;
+        }
+        return collator.compare(a.name, b.name) || a.id - b.id;
+      });
+    }
+    return { people, total: all.length - hidden, hidden };
+  }
+
+  #getPerson(personId: number): Output<'getPerson'> {
+    const p = this.library.read.getPerson(personId);
+    if (!p) throw new ApiError('not-found', `There is no person #${personId}.`);
+    const photoRows = this.#queries.personPhotos(personId);
+    const photos = new Map(
+      photoRows.map((r) => [r.photoId, { ...r, fileName: basename(r.path), faceIds: [] as number[] }]),
+    );
+    const faces = p.faces.map((f) => {
+      photos.get(f.photoId)?.faceIds.push(f.faceId);
+      return {
+        faceId: f.faceId,
+        photoId: f.photoId,
+        box: f.box,
+        source: f.source,
+        confidence: f.confidence,
+        takenAt: photos.get(f.photoId)?.takenAt ?? null,
+      };
+    });
+    const sortedPhotos = [...photos.values()].sort(byDate);
+    const order = new Map(sortedPhotos.map((ph, i) => [ph.photoId, i]));
+    faces.sort((a, b) => (order.get(a.photoId) ?? 0) - (order.get(b.photoId) ?? 0) || a.faceId - b.faceId);
+    return { person: summaryOf(p), faces, photos: sortedPhotos };
+  }
+
+  #getPhoto(photoId: number): Output<'getPhoto'> {
+    const photo = this.library.read.getPhoto(photoId);
+    if (!photo) throw new ApiError('not-found', `There is no photo ${photoId}.`);
+    return {
+      photo: {
+        photoId: photo.id,
+        path: photo.path,
+        fileName: basename(photo.path),
+        takenAt: photo.takenAt,
+        width: photo.width,
+        height: photo.height,
+        status: photo.status,
+      },
+      faces: this.#queries.photoFaces(photoId).map((f) => ({
+        faceId: f.faceId,
+        box: { x: f.x, y: f.y, w: f.w, h: f.h },
+        source: f.source,
+        personId: f.personId,
+        personName: f.personName,
+        assignment: f.assignment,
+      })),
+    };
+  }
+
+  #correct<T extends { personIds: number[] }>(reason: 'correction' | 'undo' | 'redo', result: T): T {
+    this.#changed(reason, result.personIds);
+    return result;
+  }
+
+  // ── the handlers: one per service method of the contract ──
+
+  #makeHandlers(): ServiceHandlers {
+    const c = this.#corrections;
+    const status = (): Output<'getLibraryStatus'> => {
+      const people = this.#allPeople();
+      const hiddenPeople = people.reduce((n, p) => n + (p.hidden ? 1 : 0), 0);
+      return {
+        libraryDir: this.#options.libraryDir,
+        folders: this.#folders(),
+        photos: this.library.read.countPhotosByStatus(),
+        people: people.length - hiddenPeople,
+        hiddenPeople,
+        unassignedFaces: this.#unassignedCount(),
+        scan: this.#scanStatus(),
+        canUndo: c.canUndo(),
+        canRedo: c.canRedo(),
+      };
+    };
+    return {
+      getLibraryStatus: status,
+      addFolder: async ({ path }) => {
+        await this.#addFolder(path);
+        this.#changed('folders');
+        return status();
+      },
+      removeFolder: ({ path }) => {
+        const target = resolve(path);
+        const folders = this.#folders();
+        if (!folders.includes(target)) throw new ApiError('not-found', `${target} is not a library folder.`);
+        this.library.write.setSetting(
+          KEYS.folders,
+          folders.filter((f) => f !== target),
+        );
+        this.#changed('folders');
+        return status();
+      },
+      getSettings: () => this.#settings(),
+      setSettings: (input) => {
+        if (input.threshold !== undefined) {
+          const embedder = this.library.read.embedderCounts()[0]?.embedderId;
+          if (embedder === undefined) {
+            throw new ApiError(
+              'conflict',
+              'Scan some photos first: the threshold belongs to the face model that made them.',
+            );
+          }
+          this.library.write.setSetting(thresholdSettingKey(embedder), input.threshold);
+        }
+        if (input.pipeline !== undefined) this.library.write.setSetting(KEYS.pipeline, input.pipeline);
+        this.#changed('settings');
+        return this.#settings();
+      },
+
+      startScan: () => this.#startScan(),
+      pauseScan: () => {
+        this.#scan?.controller.pause();
+        return this.#scan?.status.state === 'running'
+          ? this.#updateScan({ state: 'paused' })
+          : this.#scanStatus();
+      },
+      resumeScan: () => {
+        this.#scan?.controller.resume();
+        return this.#scan?.status.state === 'paused'
+          ? this.#updateScan({ state: 'running' })
+          : this.#scanStatus();
+      },
+      cancelScan: () => {
+        this.#scan?.controller.cancel();
+        return this.#scanStatus();
+      },
+      getScanStatus: () => this.#scanStatus(),
+      listSkipped: ({ offset, limit }) => {
+        const all = this.library.read.listSkippedPhotos();
+        return {
+          total: all.length,
+          files: all
+            .slice(offset, offset + limit)
+            .map((s) => ({ photoId: s.id, path: s.path, reason: s.reason, detail: s.detail })),
+        };
+      },
+
+      listPeople: (input) => this.#listPeople(input),
+      getPerson: ({ personId }) => this.#getPerson(personId),
+      listUnassigned: ({ offset, limit }) => {
+        const all = this.library.read.listUnassignedFaces();
+        return {
+          total: all.length,
+          faces: all
+            .slice(offset, offset + limit)
+            .map((f) => ({ faceId: f.faceId, photoId: f.photoId, box: f.box, quality: f.quality })),
+        };
+      },
+      getPhoto: ({ photoId }) => this.#getPhoto(photoId),
+
+      renamePerson: ({ personId, name }) => this.#correct('correction', c.renamePerson(personId, name)),
+      mergePeople: ({ targetId, sourceIds }) =>
+        this.#correct('correction', c.mergePeople(targetId, sourceIds)),
+      moveFaces: ({ faceIds, to }) => this.#correct('correction', c.moveFaces(faceIds, to)),
+      splitFaces: ({ faceIds }) => this.#correct('correction', c.splitFaces(faceIds)),
+      rejectFaces: ({ faceIds }) => this.#correct('correction', c.rejectFaces(faceIds)),
+      confirmFaces: ({ faceIds, personId }) => this.#correct('correction', c.confirmFaces(faceIds, personId)),
+      setHidden: ({ personId, hidden }) => this.#correct('correction', c.setHidden(personId, hidden)),
+      setCover: ({ personId, faceId }) => this.#correct('correction', c.setCover(personId, faceId)),
+      undo: () => {
+        const result = c.undo();
+        if (result) this.#changed('undo', result.personIds);
+        return { result };
+      },
+      redo: () => {
+        const result = c.redo();
+        if (result) this.#changed('redo', result.personIds);
+        return { result };
+      },
+      history: ({ limit }) => ({
+        entries: c.history(limit).map((e) => ({
+          correctionId: e.correctionId,
+          op: e.op,
+          summary: e.summary,
+          undone: e.undone,
+          createdAt: e.createdAt,
+        })),
+      }),
+    };
+  }
+}

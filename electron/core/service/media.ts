@@ -1,0 +1,224 @@
+// Photos and face thumbnails for the UI, served by id only. [Note: media confinement] A client never
+// names a file: it asks for photo N or face N, the path comes from the library, and it is served
+// only when it lies inside one of the library's folders (lexically, after resolving). So neither the
+// HTTP bridge nor the kith-media:// protocol can be made to read any other file.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import sharp from 'sharp';
+import { ApiError } from '../../shared/api.ts';
+import { type MediaRequest, PHOTO_SIZES } from '../../shared/media.ts';
+import type { Library } from '../store/library.ts';
+import { type FaceLookup, ServiceQueries } from './queries.ts';
+
+export interface MediaFile {
+  body: Buffer;
+  contentType: string;
+}
+
+export interface MediaServiceOptions {
+  /** Where face thumbnails are cached on disk (created on demand). */
+  cacheDir: string;
+  /** The folders photos may be served from (the library's folders and scan roots). */
+  allowedRoots: () => readonly string[];
+  /** In-memory cache budget in bytes. Default 48 MiB. */
+  memoryBytes?: number;
+  /** Images generated at once (each uses libvips threads). Default 3. */
+  concurrency?: number;
+}
+
+/** True when `path` is `root` itself or inside it (no `..` escape, same drive). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** A square around the face with some context, clamped inside the photo. */
+export function faceCrop(
+  box: { x: number; y: number; w: number; h: number },
+  width: number,
+  height: number,
+  context = 1.6,
+): { left: number; top: number; side: number } {
+  const side = Math.max(1, Math.min(Math.round(Math.max(box.w, box.h) * context), width, height));
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  const left = Math.min(Math.max(0, Math.round(cx - side / 2)), width - side);
+  const top = Math.min(Math.max(0, Math.round(cy - side / 2)), height - side);
+  return { left, top, side };
+}
+
+/** Small LRU over byte size. */
+class ByteLru {
+  readonly #map = new Map<string, MediaFile>();
+  #bytes = 0;
+  constructor(readonly budget: number) {}
+  get(key: string): MediaFile | undefined {
+    const v = this.#map.get(key);
+    if (v) {
+      this.#map.delete(key);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: MediaFile): void {
+    if (v.body.length > this.budget / 4) return;
+    const old = this.#map.get(key);
+    if (old) this.#bytes -= old.body.length;
+    this.#map.delete(key);
+    this.#map.set(key, v);
+    this.#bytes += v.body.length;
+    for (const [k, e] of this.#map) {
+      if (this.#bytes <= this.budget) break;
+      this.#map.delete(k);
+      this.#bytes -= e.body.length;
+    }
+  }
+  clear(): void {
+    this.#map.clear();
+    this.#bytes = 0;
+  }
+}
+
+/** Limits concurrent image jobs. */
+class Gate {
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+  constructor(readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.limit) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#active++;
+    try {
+      return await fn();
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
+
+export class MediaService {
+  readonly #queries: ServiceQueries;
+  readonly #library: Library;
+  readonly #options: MediaServiceOptions;
+  readonly #memory: ByteLru;
+  readonly #gate: Gate;
+  readonly #inFlight = new Map<string, Promise<MediaFile>>();
+
+  constructor(library: Library, options: MediaServiceOptions) {
+    this.#library = library;
+    this.#queries = new ServiceQueries(library);
+    this.#options = options;
+    this.#memory = new ByteLru(options.memoryBytes ?? 48 * 1024 * 1024);
+    this.#gate = new Gate(options.concurrency ?? 3);
+  }
+
+  /** Serves a parsed media request (see electron/shared/media.ts). */
+  get(request: MediaRequest): Promise<MediaFile> {
+    return request.kind === 'face'
+      ? this.face(request.id, request.size)
+      : this.photo(request.id, request.size === 'full' ? null : PHOTO_SIZES[request.size]);
+  }
+
+  /** A square JPEG/WebP thumbnail of the face with a little context, `size` px wide. */
+  async face(faceId: number, size: number): Promise<MediaFile> {
+    const face = this.#queries.face(faceId);
+    if (!face) throw new ApiError('not-found', `face ${faceId} not found`);
+    this.#confine(face.path);
+    const version = createHash('sha1')
+      .update(`${face.path}|${face.mtimeMs}|${face.x},${face.y},${face.w},${face.h}|${size}`)
+      .digest('hex')
+      .slice(0, 12);
+    const key = `face:${faceId}:${version}`;
+    return this.#cached(key, async () => {
+      const file = join(this.#options.cacheDir, 'faces', `${faceId}-${size}-${version}.webp`);
+      const onDisk = await readFile(file).catch(() => null);
+      if (onDisk) return { body: onDisk, contentType: 'image/webp' };
+      const body = await this.#gate.run(() => renderFace(face, size));
+      await mkdir(join(this.#options.cacheDir, 'faces'), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, body);
+      await rename(tmp, file);
+      return { body, contentType: 'image/webp' };
+    });
+  }
+
+  /** The photo, oriented, its long side at most `maxSide` (null: the original file as it is). */
+  async photo(photoId: number, maxSide: number | null): Promise<MediaFile> {
+    const photo = this.#library.read.getPhoto(photoId);
+    if (!photo) throw new ApiError('not-found', `photo ${photoId} not found`);
+    this.#confine(photo.path);
+    const key = `photo:${photoId}:${photo.mtimeMs}:${maxSide ?? 'full'}`;
+    return this.#cached(key, () =>
+      this.#gate.run(async () => {
+        const img = sharp(photo.path, { autoOrient: true, failOn: 'none', limitInputPixels: 2 ** 28 });
+        const body =
+          maxSide === null
+            ? await img.jpeg({ quality: 92 }).toBuffer()
+            : await img
+                .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+                .jpeg({ quality: 85, mozjpeg: false })
+                .toBuffer();
+        return { body, contentType: 'image/jpeg' };
+      }),
+    );
+  }
+
+  /** Forgets cached images (a re-scan may have changed files). */
+  clear(): void {
+    this.#memory.clear();
+  }
+
+  #confine(path: string): void {
+    if (!this.#options.allowedRoots().some((root) => isInside(root, path))) {
+      // Not found rather than forbidden: nothing about files outside the library is revealed.
+      throw new ApiError('not-found', 'not in the library folders');
+    }
+  }
+
+  async #cached(key: string, make: () => Promise<MediaFile>): Promise<MediaFile> {
+    const hit = this.#memory.get(key);
+    if (hit) return hit;
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending;
+    const p = make()
+      .then((v) => {
+        this.#memory.set(key, v);
+        return v;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError) throw err;
+        throw new ApiError('not-found', `image unavailable: ${err instanceof Error ? err.message : err}`);
+      })
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, p);
+    return p;
+  }
+}
+
+async function renderFace(face: FaceLookup, size: number): Promise<Buffer> {
+  let width = face.width;
+  let height = face.height;
+  if (width === null || height === null) {
+    const meta = await sharp(face.path, { autoOrient: true }).metadata();
+    width = meta.autoOrient?.width ?? meta.width;
+    height = meta.autoOrient?.height ?? meta.height;
+  }
+  const { left, top, side } = faceCrop(face, width, height);
+  const scale = size / side;
+  const img = sharp(face.path, { autoOrient: true, failOn: 'none', limitInputPixels: 2 ** 28 });
+  if (scale < 1) {
+    // Resize the whole photo first so libvips can shrink-on-load (JPEG DCT scaling), then cut the
+    // square out of the small image: several times faster than decoding at full size.
+    const rw = Math.max(1, Math.round(width * scale));
+    const rh = Math.max(1, Math.round(height * scale));
+    const l = Math.min(Math.round(left * scale), rw - 1);
+    const t = Math.min(Math.round(top * scale), rh - 1);
+    img
+      .resize(rw, rh, { fit: 'fill' })
+      .extract({ left: l, top: t, width: Math.min(size, rw - l), height: Math.min(size, rh - t) });
+  } else {
+    img.extract({ left, top, width: side, height: side }).resize(size, size, { fit: 'cover' });
+  }
+  return img.webp({ quality: 82 }).toBuffer();
+}

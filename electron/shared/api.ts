@@ -1,0 +1,346 @@
+// [Note: the API contract] The one place where the app's API is written down. Every request/response
+// method and every pushed event is listed here with zod schemas for its payloads; everything else
+// takes its types from this file:
+// - electron/core/service/library-service.ts implements the methods on the core (plain Node);
+// - electron/shell/ipc.ts registers one ipcMain handler per method, generated from `methods`;
+// - electron/shell/preload.ts forwards only the channels named here (see channels.ts);
+// - electron/bridge/server.ts serves the same methods over HTTP for a browser and for tests;
+// - renderer/src/api/client.ts is the typed client over either transport.
+// Inputs are validated where they enter a trusted process (IPC handler, HTTP bridge); a payload that
+// does not parse is answered with an `invalid-request` error, never a crash.
+// Plain data only: this file runs in the renderer too (no Node, no Electron imports).
+import { z } from 'zod';
+import { ApiError, ERROR_CODES } from './api-core.ts';
+
+export {
+  ApiError,
+  type ApiErrorShape,
+  type Envelope,
+  ERROR_CODES,
+  type ErrorCode,
+  httpStatusOf,
+  isEnvelope,
+} from './api-core.ts';
+
+// ── shared shapes ─────────────────────────────────────────────────────────────────────────────────
+
+/** A SQLite row id. */
+export const Id = z
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
+
+/** An axis-aligned box in the pixels of the photo as the user sees it (EXIF orientation applied). */
+export const Box = z.strictObject({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  w: z.number().finite().positive(),
+  h: z.number().finite().positive(),
+});
+export type Box = z.infer<typeof Box>;
+
+const Count = z.int().nonnegative();
+
+/** A person as listed in the People grid. */
+export const PersonSummary = z.object({
+  id: Id,
+  name: z.string().nullable(),
+  hidden: z.boolean(),
+  coverFaceId: Id.nullable(),
+  faceCount: Count,
+  photoCount: Count,
+});
+export type PersonSummary = z.infer<typeof PersonSummary>;
+
+export const PhotoStatus = z.enum(['pending', 'analyzed', 'skipped', 'missing']);
+
+/** A photo as the UI shows it. `path` is for display only: media is always fetched by id. */
+export const PhotoSummary = z.object({
+  photoId: Id,
+  path: z.string(),
+  fileName: z.string(),
+  takenAt: z.string().nullable(),
+  width: z.int().nullable(),
+  height: z.int().nullable(),
+  status: PhotoStatus,
+});
+export type PhotoSummary = z.infer<typeof PhotoSummary>;
+
+export const PersonFace = z.object({
+  faceId: Id,
+  photoId: Id,
+  box: Box,
+  /** 'user' when the user put the face here (confirmed, moved); 'auto' from clustering. */
+  source: z.enum(['auto', 'user']),
+  confidence: z.number().nullable(),
+  takenAt: z.string().nullable(),
+});
+export type PersonFace = z.infer<typeof PersonFace>;
+
+export const PersonPhoto = PhotoSummary.extend({ faceIds: z.array(Id) });
+export type PersonPhoto = z.infer<typeof PersonPhoto>;
+
+export const UnassignedFace = z.object({
+  faceId: Id,
+  photoId: Id,
+  box: Box,
+  quality: z.number().nullable(),
+});
+export type UnassignedFace = z.infer<typeof UnassignedFace>;
+
+export const PhotoFace = z.object({
+  faceId: Id,
+  box: Box,
+  source: z.enum(['detected', 'manual']),
+  personId: Id.nullable(),
+  personName: z.string().nullable(),
+  assignment: z.enum(['auto', 'user']).nullable(),
+});
+export type PhotoFace = z.infer<typeof PhotoFace>;
+
+export const ScanState = z.enum([
+  'idle',
+  'running',
+  'paused',
+  'finishing',
+  'grouping',
+  'done',
+  'cancelled',
+  'interrupted',
+  'failed',
+]);
+export type ScanState = z.infer<typeof ScanState>;
+
+/** The scan as the UI shows it; pushed as the `scanProgress` event while a scan runs. */
+export const ScanStatus = z.object({
+  state: ScanState,
+  jobId: Id.nullable(),
+  roots: z.array(z.string()),
+  discovered: Count,
+  processed: Count,
+  analyzed: Count,
+  unchanged: Count,
+  moved: Count,
+  skipped: Count,
+  missing: Count,
+  faces: Count,
+  /** Files per second over the last ~10 s. */
+  rate: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  /** False while folders are still being listed (the total can still grow). */
+  walkDone: z.boolean(),
+  currentPath: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type ScanStatus = z.infer<typeof ScanStatus>;
+
+export const LibraryStatus = z.object({
+  libraryDir: z.string(),
+  folders: z.array(z.string()),
+  photos: z.object({ pending: Count, analyzed: Count, skipped: Count, missing: Count }),
+  people: Count,
+  hiddenPeople: Count,
+  unassignedFaces: Count,
+  scan: ScanStatus,
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+});
+export type LibraryStatus = z.infer<typeof LibraryStatus>;
+
+export const SkippedFile = z.object({
+  photoId: Id,
+  path: z.string(),
+  reason: z.string(),
+  detail: z.string().nullable(),
+});
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
+/** What a correction did: which people changed (the UI refreshes those). */
+export const CorrectionResult = z.object({
+  correctionId: z.int(),
+  op: z.string(),
+  personIds: z.array(Id),
+});
+export type CorrectionResult = z.infer<typeof CorrectionResult>;
+
+export const HistoryEntry = z.object({
+  correctionId: z.int(),
+  op: z.string(),
+  summary: z.string(),
+  undone: z.boolean(),
+  createdAt: z.number().nullable(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const Settings = z.object({
+  /** Squared-L2 merge threshold; null = the face model's calibrated value. */
+  threshold: z.number().min(0.05).max(4).nullable(),
+  /** Face pipeline id, or 'auto' (the best one whose model files are present). */
+  pipeline: z.string().min(1).max(100),
+});
+export type Settings = z.infer<typeof Settings>;
+
+// ── inputs ────────────────────────────────────────────────────────────────────────────────────────
+
+const Empty = z.strictObject({});
+const PersonRef = z.strictObject({ personId: Id });
+/** A selection of faces; capped so one request cannot ask for unbounded work. */
+const FaceIds = z.array(Id).min(1).max(100_000);
+/** A folder path typed or chosen by the user. */
+const FolderPath = z.string().trim().min(1).max(4096);
+const Page = { offset: Count.max(10_000_000).default(0), limit: z.int().min(1).max(100_000).default(1000) };
+
+// ── the contract ──────────────────────────────────────────────────────────────────────────────────
+
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  /** True for corrections: the service records them for undo and emits `libraryChanged`. */
+  readonly mutates?: boolean;
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  options: { mutates?: boolean } = {},
+): MethodSpec<I, O> {
+  return { input, output, ...options };
+}
+
+const correction = <I extends z.ZodType>(input: I) => method(input, CorrectionResult, { mutates: true });
+
+export const methods = {
+  // library and folders
+  getLibraryStatus: method(Empty, LibraryStatus),
+  /** Electron only: the native folder dialog; the bridge answers `unsupported` (type a path instead). */
+  chooseFolders: method(Empty, z.object({ paths: z.array(z.string()) })),
+  addFolder: method(z.strictObject({ path: FolderPath }), LibraryStatus),
+  removeFolder: method(z.strictObject({ path: FolderPath }), LibraryStatus),
+  getSettings: method(Empty, Settings),
+  setSettings: method(Settings.partial().strict(), Settings),
+
+  // scanning
+  startScan: method(Empty, ScanStatus),
+  pauseScan: method(Empty, ScanStatus),
+  resumeScan: method(Empty, ScanStatus),
+  cancelScan: method(Empty, ScanStatus),
+  getScanStatus: method(Empty, ScanStatus),
+  listSkipped: method(z.strictObject(Page), z.object({ total: Count, files: z.array(SkippedFile) })),
+
+  // people, faces, photos
+  listPeople: method(
+    z.strictObject({
+      sort: z.enum(['size', 'name']).default('size'),
+      search: z.string().max(200).default(''),
+      includeHidden: z.boolean().default(false),
+    }),
+    z.object({ people: z.array(PersonSummary), total: Count, hidden: Count }),
+  ),
+  getPerson: method(
+    PersonRef,
+    z.object({ person: PersonSummary, faces: z.array(PersonFace), photos: z.array(PersonPhoto) }),
+  ),
+  listUnassigned: method(z.strictObject(Page), z.object({ total: Count, faces: z.array(UnassignedFace) })),
+  getPhoto: method(
+    z.strictObject({ photoId: Id }),
+    z.object({ photo: PhotoSummary, faces: z.array(PhotoFace) }),
+  ),
+
+  // corrections (issue 3), each undoable
+  renamePerson: correction(z.strictObject({ personId: Id, name: z.string().trim().max(200).nullable() })),
+  mergePeople: correction(z.strictObject({ targetId: Id, sourceIds: z.array(Id).min(1).max(10_000) })),
+  moveFaces: correction(z.strictObject({ faceIds: FaceIds, to: z.union([Id, z.literal('new')]) })),
+  splitFaces: correction(z.strictObject({ faceIds: FaceIds })),
+  rejectFaces: correction(z.strictObject({ faceIds: FaceIds })),
+  confirmFaces: correction(z.strictObject({ faceIds: FaceIds, personId: Id })),
+  setHidden: correction(z.strictObject({ personId: Id, hidden: z.boolean() })),
+  setCover: correction(z.strictObject({ personId: Id, faceId: Id })),
+  undo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
+  redo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
+  history: method(
+    z.strictObject({ limit: z.int().min(1).max(1000).default(50) }),
+    z.object({ entries: z.array(HistoryEntry) }),
+  ),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be left out). */
+export type Input<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives: the parsed input with defaults applied. */
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type Output<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+/** Methods the host (Electron main) answers itself instead of the library service. */
+export const hostMethods = ['chooseFolders'] as const satisfies readonly MethodName[];
+export type HostMethod = (typeof hostMethods)[number];
+export type ServiceMethod = Exclude<MethodName, HostMethod>;
+
+type Args<M extends MethodName> =
+  Record<string, never> extends Input<M> ? [input?: Input<M>] : [input: Input<M>];
+
+/** The API as the renderer calls it. */
+export type KithApi = { [M in MethodName]: (...args: Args<M>) => Promise<Output<M>> };
+
+/** The API as the service implements it: parsed inputs, plain (or async) outputs. */
+export type ServiceHandlers = {
+  [M in ServiceMethod]: (input: ParsedInput<M>) => Output<M> | Promise<Output<M>>;
+};
+
+// ── events (service → renderer) ──────────────────────────────────────────────────────────────────
+
+export const events = {
+  scanProgress: ScanStatus,
+  /** People, faces or photos changed (a scan, a regroup, a correction, an undo). */
+  libraryChanged: z.object({
+    reason: z.enum(['scan', 'correction', 'undo', 'redo', 'folders', 'settings']),
+    personIds: z.array(Id),
+  }),
+  /** An application-menu command (Electron), handled by the renderer like its keyboard shortcut. */
+  menu: z.object({
+    command: z.enum(['addFolder', 'scan', 'people', 'unassigned', 'library', 'find', 'undo', 'redo']),
+  }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+// ── errors and the wire envelope (zod-free parts in api-core.ts, so the renderer starts without zod) ──
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+export const ApiErrorShapeSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const EnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorShapeSchema }),
+]);
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+/**
+ * Parses a method's input. Throws ApiError('invalid-request') listing each problem; `undefined`
+ * counts as an empty object so methods without parameters can be called without a body.
+ */
+export function parseInput<M extends MethodName>(name: M, raw: unknown): ParsedInput<M> {
+  const schema: z.ZodType = methods[name].input;
+  const r = schema.safeParse(raw === undefined ? {} : raw);
+  if (r.success) return r.data as ParsedInput<M>;
+  throw new ApiError(
+    'invalid-request',
+    `${name}: invalid request: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+}

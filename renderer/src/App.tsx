@@ -1,0 +1,134 @@
+// The window: sidebar + the current view, the photo viewer on top, toasts; global shortcuts.
+import { useEffect, useMemo } from 'react';
+import type { EventPayload } from '../../electron/shared/api.ts';
+import type { KithClient } from './api/client.ts';
+import { LibraryView } from './components/LibraryView.tsx';
+import { PeopleView } from './components/PeopleView.tsx';
+import { PersonView } from './components/PersonView.tsx';
+import { PhotoViewer } from './components/PhotoViewer.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { UnassignedView } from './components/UnassignedView.tsx';
+import { AppContext, useActions, useApp, useClient } from './context.ts';
+import { type AppStore, createAppStore, type Prefetched } from './store/app-store.ts';
+
+export function App({
+  client,
+  store: given,
+  prefetched,
+}: {
+  client: KithClient;
+  store?: AppStore;
+  prefetched?: Prefetched | undefined;
+}) {
+  const store = useMemo(() => given ?? createAppStore(client, { prefetched }), [client, given, prefetched]);
+  useEffect(() => {
+    void store.getState().actions.init();
+  }, [store]);
+  return (
+    <AppContext.Provider value={{ store, client }}>
+      <Shell />
+    </AppContext.Provider>
+  );
+}
+
+/** Shown when the page was opened without the bridge's token. */
+export function NoConnection() {
+  return (
+    <div className="fatal" role="alert">
+      <h1>Open Kith from its link</h1>
+      <p>
+        This page needs the address printed by <code>npm run dev:web</code> (it carries the session’s token).
+      </p>
+    </div>
+  );
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+}
+
+function useShortcuts() {
+  const actions = useActions();
+  const client = useClient();
+  useEffect(() => {
+    const command = (c: EventPayload<'menu'>['command']) => {
+      switch (c) {
+        case 'undo':
+          return void actions.undo();
+        case 'redo':
+          return void actions.redo();
+        case 'people':
+          return void actions.navigate({ view: 'people' });
+        case 'unassigned':
+          return void actions.navigate({ view: 'unassigned' });
+        case 'library':
+          return void actions.navigate({ view: 'library' });
+        case 'addFolder':
+          return void actions.chooseFolders();
+        case 'scan':
+          return void actions.startScan();
+        case 'find':
+          void actions
+            .navigate({ view: 'people' })
+            .then(() => document.getElementById('people-search')?.focus());
+          return;
+      }
+    };
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.metaKey || e.ctrlKey;
+      if (isTyping(e.target)) return; // text fields keep their own undo and keys
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z') {
+        e.preventDefault();
+        command(e.shiftKey ? 'redo' : 'undo');
+      } else if (mod && key === 'y') {
+        e.preventDefault();
+        command('redo');
+      } else if (mod && (key === '1' || key === '2' || key === '3')) {
+        e.preventDefault();
+        command(key === '1' ? 'people' : key === '2' ? 'unassigned' : 'library');
+      } else if ((mod && key === 'f') || (!mod && key === '/')) {
+        e.preventDefault();
+        command('find');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    const off = client.on('menu', ({ command: c }) => command(c));
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      off();
+    };
+  }, [actions, client]);
+}
+
+function Shell() {
+  const phase = useApp((s) => s.phase);
+  const fatal = useApp((s) => s.fatal);
+  const route = useApp((s) => s.route);
+  const photoOpen = useApp((s) => s.photo !== null);
+  useShortcuts();
+
+  if (phase === 'error') {
+    return (
+      <div className="fatal" role="alert">
+        <h1>Kith cannot open the library</h1>
+        <p>{fatal}</p>
+      </div>
+    );
+  }
+  return (
+    <div className="app" aria-busy={phase === 'loading'}>
+      <Sidebar />
+      <main className="main">
+        {route.view === 'people' && <PeopleView />}
+        {route.view === 'person' && <PersonView key={route.personId} />}
+        {route.view === 'unassigned' && <UnassignedView />}
+        {route.view === 'library' && <LibraryView />}
+      </main>
+      {photoOpen && <PhotoViewer />}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,253 @@
+// A virtualised, keyboard-navigable grid: only the rows in view (plus a few) are in the DOM, so
+// 2,000 people or 100,000 faces scroll like 20. Cells are listbox options with roving focus:
+// arrows move, Home/End jump, Enter opens, Space toggles selection, Shift+arrows extend it.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+
+export interface VirtualGridProps {
+  count: number;
+  /** Stable key per index (ids), so React keeps cells when items move. */
+  keyOf: (index: number) => number | string;
+  /** Cells are at least this wide; the grid fits as many columns as it can. */
+  minCellWidth: number;
+  /** Cell height for a cell width (e.g. a square image plus a caption). */
+  cellHeight: (cellWidth: number) => number;
+  gap?: number;
+  padding?: number;
+  label: string;
+  multiselectable?: boolean;
+  isSelected?: (index: number) => boolean;
+  /** Something is selected: cells show their check boxes. */
+  selecting?: boolean;
+  /** `scrolling`: the grid is being scrolled (cells may hold back loading images until it stops). */
+  renderCell: (index: number, cellWidth: number, scrolling: boolean) => ReactNode;
+  /** Click (with modifier keys) on a cell. */
+  onCellClick?: (index: number, e: MouseEvent | KeyboardEvent) => void;
+  /** Double-click or Enter. */
+  onCellOpen?: (index: number) => void;
+  /** Space, or Shift+arrow onto a cell (extend = true). */
+  onCellToggle?: (index: number, extend: boolean) => void;
+  cellLabel?: (index: number) => string;
+  draggable?: boolean;
+  onCellDragStart?: (index: number, e: DragEvent) => void;
+  onCellDrop?: (index: number, e: DragEvent) => void;
+  /** Rendered above the cells, scrolling with them. */
+  header?: ReactNode;
+  empty?: ReactNode;
+  className?: string;
+}
+
+export function VirtualGrid(props: VirtualGridProps) {
+  const { count, gap = 16, padding = 24, minCellWidth } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headerRef = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [headerHeight, setHeaderHeight] = useState(0);
+  const [focusIndex, setFocusIndex] = useState(0);
+  const [dropIndex, setDropIndex] = useState<number | null>(null);
+  const pendingFocus = useRef<number | null>(null);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => {
+      setWidth(el.clientWidth);
+      setHeaderHeight(headerRef.current?.offsetHeight ?? 0);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    if (headerRef.current) ro.observe(headerRef.current);
+    return () => ro.disconnect();
+  }, []);
+
+  const inner = Math.max(0, width - padding * 2);
+  const columns = Math.max(1, Math.floor((inner + gap) / (minCellWidth + gap)));
+  const cellWidth = columns > 0 ? Math.floor((inner - gap * (columns - 1)) / columns) : minCellWidth;
+  const rowHeight = props.cellHeight(cellWidth) + gap;
+  const rows = Math.ceil(count / columns);
+
+  const virtualizer = useVirtualizer({
+    count: width > 0 ? rows : 0,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 2,
+    isScrollingResetDelay: 120,
+    // The header sits above the rows inside the same scroll element.
+    scrollMargin: headerHeight,
+    paddingStart: padding,
+    paddingEnd: padding,
+  });
+
+  // Row heights change with the column width: re-measure.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rowHeight is the trigger, read through estimateSize
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, rowHeight]);
+
+  useEffect(() => {
+    if (focusIndex >= count && count > 0) setFocusIndex(count - 1);
+  }, [count, focusIndex]);
+
+  useEffect(() => {
+    const i = pendingFocus.current;
+    if (i === null) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`);
+    if (el) {
+      el.focus({ preventScroll: true });
+      pendingFocus.current = null;
+    }
+  });
+
+  const moveFocus = useCallback(
+    (i: number) => {
+      const next = Math.min(Math.max(0, i), count - 1);
+      setFocusIndex(next);
+      pendingFocus.current = next;
+      virtualizer.scrollToIndex(Math.floor(next / columns), { align: 'auto' });
+    },
+    [count, columns, virtualizer],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const index = Number(target.dataset.index);
+    if (!Number.isInteger(index)) return;
+    const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? rowHeight) / rowHeight));
+    let next: number | null = null;
+    switch (e.key) {
+      case 'ArrowRight':
+        next = index + 1;
+        break;
+      case 'ArrowLeft':
+        next = index - 1;
+        break;
+      case 'ArrowDown':
+        next = index + columns;
+        break;
+      case 'ArrowUp':
+        next = index - columns;
+        break;
+      case 'PageDown':
+        next = index + columns * pageRows;
+        break;
+      case 'PageUp':
+        next = index - columns * pageRows;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = count - 1;
+        break;
+      case 'Enter':
+        e.preventDefault();
+        props.onCellOpen?.(index);
+        return;
+      case ' ':
+        e.preventDefault();
+        props.onCellToggle?.(index, false);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const clamped = Math.min(Math.max(0, next), count - 1);
+    moveFocus(clamped);
+    if (e.shiftKey) props.onCellToggle?.(clamped, true);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const scrolling = virtualizer.isScrolling;
+
+  return (
+    // While scrolling, cells ignore the pointer: no hover restyling or hit-testing under a moving list.
+    <div ref={scrollRef} className={`vgrid ${props.className ?? ''}${scrolling ? ' is-scrolling' : ''}`}>
+      <div ref={headerRef} className="vgrid-header">
+        {props.header}
+      </div>
+      {count === 0 && props.empty}
+      <div
+        role="listbox"
+        aria-label={props.label}
+        aria-multiselectable={props.multiselectable ?? false}
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+        className={`vgrid-body${props.selecting ? ' has-selection' : ''}`}
+        style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+      >
+        {items.map((row) => {
+          const start = row.index * columns;
+          const end = Math.min(count, start + columns);
+          const cells: ReactNode[] = [];
+          for (let i = start; i < end; i++) {
+            const selected = props.isSelected?.(i) ?? false;
+            cells.push(
+              // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles keys for its options (roving focus)
+              <div
+                key={props.keyOf(i)}
+                role="option"
+                aria-selected={selected}
+                aria-label={props.cellLabel?.(i)}
+                data-index={i}
+                tabIndex={i === focusIndex ? 0 : -1}
+                className={`vgrid-cell${selected ? ' is-selected' : ''}${dropIndex === i ? ' is-drop' : ''}`}
+                style={{ width: cellWidth }}
+                onFocus={() => setFocusIndex(i)}
+                onClick={(e) => props.onCellClick?.(i, e)}
+                onDoubleClick={() => props.onCellOpen?.(i)}
+                draggable={props.draggable}
+                onDragStart={props.onCellDragStart ? (e) => props.onCellDragStart?.(i, e) : undefined}
+                onDragOver={
+                  props.onCellDrop
+                    ? (e) => {
+                        e.preventDefault();
+                        setDropIndex(i);
+                      }
+                    : undefined
+                }
+                onDragLeave={props.onCellDrop ? () => setDropIndex(null) : undefined}
+                onDrop={
+                  props.onCellDrop
+                    ? (e) => {
+                        e.preventDefault();
+                        setDropIndex(null);
+                        props.onCellDrop?.(i, e);
+                      }
+                    : undefined
+                }
+              >
+                {props.renderCell(i, cellWidth, scrolling)}
+              </div>,
+            );
+          }
+          return (
+            <div
+              key={row.key}
+              role="presentation"
+              className="vgrid-row"
+              style={{
+                transform: `translateY(${row.start - headerHeight}px)`,
+                height: rowHeight - gap,
+                gap,
+                paddingInline: padding,
+              }}
+            >
+              {cells}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

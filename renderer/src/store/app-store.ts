@@ -1,0 +1,659 @@
+// The renderer's state: one zustand vanilla store (no React import, so it is tested in plain Node).
+// Views read slices of it with useStore; every user action is an action here that calls the typed
+// API, then refreshes what changed. Corrections show a toast with Undo; Ctrl/Cmd-Z calls `undo`.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  CorrectionResult,
+  LibraryStatus,
+  Output,
+  PersonSummary,
+  ScanStatus,
+  Settings,
+  SkippedFile,
+  UnassignedFace,
+} from '../../../electron/shared/api.ts';
+import { ApiError } from '../../../electron/shared/api-core.ts';
+import type { KithClient } from '../api/client.ts';
+import { emptySelection, prune, type Selection, type SelectMode, select, selectAll } from './selection.ts';
+
+export type Route =
+  | { view: 'people' }
+  | { view: 'person'; personId: number }
+  | { view: 'unassigned' }
+  | { view: 'library' };
+
+export interface PeopleQuery {
+  sort: 'size' | 'name';
+  search: string;
+  includeHidden: boolean;
+}
+
+export interface Toast {
+  id: number;
+  message: string;
+  kind: 'info' | 'error';
+  /** Shows an Undo button (the toast of a correction). */
+  undo: boolean;
+}
+
+export type PersonDetail = Output<'getPerson'>;
+export type PhotoDetail = Output<'getPhoto'>;
+
+export interface PhotoViewer {
+  photoId: number;
+  /** Photos the arrow keys step through (e.g. the person's photos by date). */
+  sequence: readonly number[];
+  detail: PhotoDetail | null;
+}
+
+export interface AppState {
+  phase: 'loading' | 'ready' | 'error';
+  fatal: string | null;
+  status: LibraryStatus | null;
+  scan: ScanStatus | null;
+  settings: Settings | null;
+  route: Route;
+  query: PeopleQuery;
+  people: readonly PersonSummary[];
+  peopleTotal: number;
+  hiddenCount: number;
+  peopleLoaded: boolean;
+  peopleSelection: Selection;
+  person: PersonDetail | null;
+  personTab: 'faces' | 'photos';
+  faceSelection: Selection;
+  unassigned: readonly UnassignedFace[];
+  unassignedTotal: number;
+  unassignedSelection: Selection;
+  photo: PhotoViewer | null;
+  skipped: readonly SkippedFile[] | null;
+  skippedTotal: number;
+  toasts: readonly Toast[];
+  /** A correction is in flight (buttons disable). */
+  busy: boolean;
+  actions: AppActions;
+}
+
+export interface AppActions {
+  init(): Promise<void>;
+  navigate(route: Route): Promise<void>;
+  refresh(): Promise<void>;
+  setQuery(query: Partial<PeopleQuery>): Promise<void>;
+  setPersonTab(tab: 'faces' | 'photos'): void;
+
+  chooseFolders(): Promise<void>;
+  addFolder(path: string): Promise<boolean>;
+  removeFolder(path: string): Promise<void>;
+  startScan(): Promise<void>;
+  pauseScan(): Promise<void>;
+  resumeScan(): Promise<void>;
+  cancelScan(): Promise<void>;
+  loadSkipped(): Promise<void>;
+  saveSettings(settings: Partial<Settings>): Promise<void>;
+
+  selectPerson(id: number, mode: SelectMode): void;
+  clearPeopleSelection(): void;
+  selectFace(id: number, mode: SelectMode): void;
+  selectAllFaces(): void;
+  clearFaceSelection(): void;
+
+  openPhoto(photoId: number, sequence?: readonly number[]): Promise<void>;
+  stepPhoto(delta: 1 | -1): Promise<void>;
+  closePhoto(): void;
+
+  renamePerson(personId: number, name: string): Promise<void>;
+  setHidden(personId: number, hidden: boolean): Promise<void>;
+  setCover(personId: number, faceId: number): Promise<void>;
+  /** Merges the selected people into `targetId` (default: the largest selected). */
+  mergeSelectedPeople(targetId?: number): Promise<void>;
+  mergePeople(targetId: number, sourceIds: readonly number[]): Promise<void>;
+  /** Moves the selected faces (of the person or unassigned view) to a person or a new one. */
+  moveSelectedFaces(to: number | 'new'): Promise<void>;
+  /** Moves given faces (e.g. one box in the photo viewer). */
+  moveFaces(faceIds: readonly number[], to: number | 'new'): Promise<void>;
+  splitSelectedFaces(): Promise<void>;
+  rejectSelectedFaces(): Promise<void>;
+  confirmSelectedFaces(): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+
+  toast(message: string, kind?: Toast['kind'], undo?: boolean): void;
+  dismissToast(id: number): void;
+}
+
+export interface AppStoreOptions {
+  /** Auto-dismiss of toasts in ms; 0 keeps them (tests). Default 6000. */
+  toastMs?: number;
+  /**
+   * Requests the page started before the UI code loaded (renderer/src/main.tsx): init uses them
+   * instead of asking again, so the People grid does not wait for React to load first.
+   */
+  prefetched?: Prefetched | undefined;
+}
+
+export interface Prefetched {
+  status: Promise<LibraryStatus>;
+  settings: Promise<Settings>;
+  people: Promise<Output<'listPeople'>>;
+}
+
+/** Starts the requests the first screen needs (the default People query). */
+export function prefetch(api: KithClient): Prefetched {
+  const p: Prefetched = {
+    status: api.getLibraryStatus(),
+    settings: api.getSettings(),
+    people: api.listPeople({ sort: 'size', search: '', includeHidden: false }),
+  };
+  // Failures are reported by init when it awaits them, not as unhandled rejections.
+  for (const x of Object.values(p)) (x as Promise<unknown>).catch(() => {});
+  return p;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export const displayName = (p: { name: string | null }): string => p.name ?? 'Unnamed';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const TERMINAL = new Set<ScanStatus['state']>(['idle', 'done', 'cancelled', 'failed', 'interrupted']);
+
+const OP_LABEL: Record<string, string> = {
+  rename: 'rename',
+  merge: 'merge',
+  move: 'move',
+  split: 'split',
+  reject: '“not this person”',
+  confirm: 'confirmation',
+  'set-hidden': 'hide',
+  'set-cover': 'cover change',
+};
+
+export function createAppStore(api: KithClient, options: AppStoreOptions = {}): AppStore {
+  const toastMs = options.toastMs ?? 6000;
+  let toastSeq = 0;
+  let refreshing: Promise<void> | null = null;
+  let again = false;
+  let unsubscribe: Array<() => void> = [];
+
+  const store = createStore<AppState>()((set, get) => {
+    const toast = (message: string, kind: Toast['kind'] = 'info', undo = false) => {
+      const id = ++toastSeq;
+      // One correction toast at a time: the newest replaces an older one.
+      set((s) => ({
+        toasts: [...s.toasts.filter((t) => !(undo && t.undo)), { id, message, kind, undo }].slice(-4),
+      }));
+      if (toastMs > 0)
+        setTimeout(() => get().actions.dismissToast(id), kind === 'error' ? toastMs * 1.5 : toastMs);
+    };
+
+    const fail = (err: unknown) => toast(errorMessage(err), 'error');
+
+    const loadPeople = async (given?: Promise<Output<'listPeople'>>) => {
+      const r = await (given ?? api.listPeople(get().query));
+      set((s) => ({
+        people: r.people,
+        peopleTotal: r.total,
+        hiddenCount: r.hidden,
+        peopleLoaded: true,
+        peopleSelection: prune(
+          s.peopleSelection,
+          r.people.map((p) => p.id),
+        ),
+      }));
+    };
+
+    const loadPerson = async (personId: number) => {
+      try {
+        const detail = await api.getPerson({ personId });
+        const route = get().route;
+        if (route.view !== 'person' || route.personId !== personId) return;
+        set((s) => ({
+          person: detail,
+          faceSelection: prune(
+            s.faceSelection,
+            detail.faces.map((f) => f.faceId),
+          ),
+        }));
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'not-found') {
+          // Merged away or emptied: back to People.
+          set({ route: { view: 'people' }, person: null, faceSelection: emptySelection });
+          return;
+        }
+        throw err;
+      }
+    };
+
+    const loadUnassigned = async () => {
+      const r = await api.listUnassigned({ limit: 20_000 });
+      set((s) => ({
+        unassigned: r.faces,
+        unassignedTotal: r.total,
+        unassignedSelection: prune(
+          s.unassignedSelection,
+          r.faces.map((f) => f.faceId),
+        ),
+      }));
+    };
+
+    const loadPhoto = async () => {
+      const viewer = get().photo;
+      if (!viewer) return;
+      const detail = await api.getPhoto({ photoId: viewer.photoId });
+      set((s) => (s.photo?.photoId === viewer.photoId ? { photo: { ...s.photo, detail } } : {}));
+    };
+
+    const loadAll = async () => {
+      const status = await api.getLibraryStatus();
+      set({ status, scan: status.scan });
+      const route = get().route;
+      const work: Array<Promise<void>> = [loadPeople()];
+      if (route.view === 'person') work.push(loadPerson(route.personId));
+      if (route.view === 'unassigned') work.push(loadUnassigned());
+      if (route.view === 'library' && get().skipped !== null) work.push(get().actions.loadSkipped());
+      if (get().photo) work.push(loadPhoto());
+      await Promise.all(work);
+    };
+
+    /** Reloads what is shown; calls made while one runs are coalesced into one more run. */
+    const refresh = (): Promise<void> => {
+      if (refreshing) {
+        again = true;
+        return refreshing;
+      }
+      refreshing = (async () => {
+        do {
+          again = false;
+          await loadAll();
+        } while (again);
+      })().finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    };
+
+    const correct = async (
+      run: () => Promise<CorrectionResult>,
+      message: (r: CorrectionResult) => string,
+      after?: (r: CorrectionResult) => void | Promise<void>,
+    ): Promise<void> => {
+      set({ busy: true });
+      try {
+        const r = await run();
+        await after?.(r);
+        await refresh();
+        toast(message(r), 'info', true);
+      } catch (err) {
+        fail(err);
+      } finally {
+        set({ busy: false });
+      }
+    };
+
+    const nameOf = (personId: number): string => {
+      const s = get();
+      if (s.person?.person.id === personId) return displayName(s.person.person);
+      const p = s.people.find((x) => x.id === personId);
+      return p ? displayName(p) : `#${personId}`;
+    };
+
+    /** The face selection of the current view, and where it lives. */
+    const faceSelection = (): { ids: readonly number[]; key: 'faceSelection' | 'unassignedSelection' } => {
+      const s = get();
+      return s.route.view === 'unassigned'
+        ? { ids: s.unassignedSelection.ids, key: 'unassignedSelection' }
+        : { ids: s.faceSelection.ids, key: 'faceSelection' };
+    };
+
+    const scanCall = async (call: () => Promise<ScanStatus>) => {
+      try {
+        set({ scan: await call() });
+      } catch (err) {
+        fail(err);
+      }
+    };
+
+    const actions: AppActions = {
+      async init() {
+        unsubscribe.forEach((u) => {
+          u();
+        });
+        unsubscribe = [
+          api.on('scanProgress', (scan) => {
+            const before = get().scan?.state;
+            set({ scan });
+            if (before !== undefined && !TERMINAL.has(before) && TERMINAL.has(scan.state)) void refresh();
+          }),
+          api.on('libraryChanged', () => {
+            void refresh();
+          }),
+        ];
+        try {
+          // One round of requests, in parallel: the People grid is what the app opens on.
+          const early = options.prefetched;
+          options.prefetched = undefined; // only for the first init
+          const [status, settings] = await Promise.all([
+            early?.status ?? api.getLibraryStatus(),
+            early?.settings ?? api.getSettings(),
+            loadPeople(early?.people),
+          ]);
+          const firstRun = status.folders.length === 0 && status.people === 0;
+          set({
+            status,
+            scan: status.scan,
+            settings,
+            route: firstRun ? { view: 'library' } : get().route,
+            phase: 'ready',
+          });
+          if (firstRun) await get().actions.loadSkipped();
+        } catch (err) {
+          set({ phase: 'error', fatal: errorMessage(err) });
+        }
+      },
+
+      async navigate(route) {
+        const cur = get().route;
+        const samePerson =
+          route.view === 'person' && cur.view === 'person' && cur.personId === route.personId;
+        set({
+          route,
+          ...(samePerson ? {} : { person: null, faceSelection: emptySelection, personTab: 'faces' as const }),
+          ...(route.view === 'unassigned' ? {} : { unassignedSelection: emptySelection }),
+        });
+        try {
+          if (route.view === 'person') await loadPerson(route.personId);
+          else if (route.view === 'unassigned') await loadUnassigned();
+          else if (route.view === 'people' && !get().peopleLoaded) await loadPeople();
+          else if (route.view === 'library') await get().actions.loadSkipped();
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      refresh: () => refresh().catch(fail),
+
+      async setQuery(query) {
+        set((s) => ({ query: { ...s.query, ...query } }));
+        try {
+          await loadPeople();
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      setPersonTab: (personTab) => set({ personTab }),
+
+      async chooseFolders() {
+        try {
+          const { paths } = await api.chooseFolders();
+          let added = false;
+          for (const p of paths) added = (await get().actions.addFolder(p)) || added;
+          if (added) await get().actions.startScan();
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async addFolder(path) {
+        try {
+          const status = await api.addFolder({ path });
+          set({ status });
+          return true;
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+      },
+
+      async removeFolder(path) {
+        try {
+          set({ status: await api.removeFolder({ path }) });
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      startScan: () => scanCall(() => api.startScan()),
+      pauseScan: () => scanCall(() => api.pauseScan()),
+      resumeScan: () => scanCall(() => api.resumeScan()),
+      cancelScan: () => scanCall(() => api.cancelScan()),
+
+      async loadSkipped() {
+        try {
+          const r = await api.listSkipped({ limit: 5000 });
+          set({ skipped: r.files, skippedTotal: r.total });
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async saveSettings(settings) {
+        try {
+          set({ settings: await api.setSettings(settings) });
+          toast('Settings saved. They apply from the next scan.');
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      selectPerson(id, mode) {
+        set((s) => ({
+          peopleSelection: select(
+            s.peopleSelection,
+            s.people.map((p) => p.id),
+            id,
+            mode,
+          ),
+        }));
+      },
+      clearPeopleSelection: () => set({ peopleSelection: emptySelection }),
+
+      selectFace(id, mode) {
+        const s = get();
+        if (s.route.view === 'unassigned') {
+          set({
+            unassignedSelection: select(
+              s.unassignedSelection,
+              s.unassigned.map((f) => f.faceId),
+              id,
+              mode,
+            ),
+          });
+        } else {
+          set({
+            faceSelection: select(s.faceSelection, s.person?.faces.map((f) => f.faceId) ?? [], id, mode),
+          });
+        }
+      },
+      selectAllFaces() {
+        const s = get();
+        if (s.route.view === 'unassigned')
+          set({ unassignedSelection: selectAll(s.unassigned.map((f) => f.faceId)) });
+        else set({ faceSelection: selectAll(s.person?.faces.map((f) => f.faceId) ?? []) });
+      },
+      clearFaceSelection: () => set({ faceSelection: emptySelection, unassignedSelection: emptySelection }),
+
+      async openPhoto(photoId, sequence = []) {
+        set({ photo: { photoId, sequence: sequence.length ? sequence : [photoId], detail: null } });
+        try {
+          await loadPhoto();
+        } catch (err) {
+          set({ photo: null });
+          fail(err);
+        }
+      },
+      async stepPhoto(delta) {
+        const viewer = get().photo;
+        if (!viewer) return;
+        const i = viewer.sequence.indexOf(viewer.photoId);
+        const next = viewer.sequence[i + delta];
+        if (next === undefined) return;
+        await get().actions.openPhoto(next, viewer.sequence);
+      },
+      closePhoto: () => set({ photo: null }),
+
+      renamePerson: (personId, name) =>
+        correct(
+          () => api.renamePerson({ personId, name: name.trim() === '' ? null : name.trim() }),
+          () => (name.trim() === '' ? 'Name cleared' : `Named “${name.trim()}”`),
+        ),
+
+      setHidden: (personId, hidden) => {
+        const name = nameOf(personId);
+        return correct(
+          () => api.setHidden({ personId, hidden }),
+          () => (hidden ? `Hid ${name}` : `${name} is shown again`),
+        );
+      },
+
+      setCover: (personId, faceId) =>
+        correct(
+          () => api.setCover({ personId, faceId }),
+          () => 'Cover photo changed',
+        ),
+
+      async mergeSelectedPeople(targetId) {
+        const s = get();
+        const ids = s.peopleSelection.ids;
+        if (ids.length < 2) return;
+        const chosen = s.people.filter((p) => ids.includes(p.id));
+        // Default target: a named person first, then the largest.
+        const target =
+          targetId ??
+          [...chosen].sort(
+            (a, b) => Number(b.name !== null) - Number(a.name !== null) || b.faceCount - a.faceCount,
+          )[0]?.id;
+        if (target === undefined) return;
+        await get().actions.mergePeople(
+          target,
+          ids.filter((x) => x !== target),
+        );
+      },
+
+      mergePeople: (targetId, sourceIds) =>
+        correct(
+          () => api.mergePeople({ targetId, sourceIds: [...sourceIds] }),
+          () => {
+            const target = get().people.find((p) => p.id === targetId);
+            const into = target?.name ? ` into ${target.name}` : '';
+            return `Merged ${plural(sourceIds.length + 1, 'person', 'people')}${into}`;
+          },
+          () => set({ peopleSelection: emptySelection }),
+        ),
+
+      moveSelectedFaces(to) {
+        const { ids, key } = faceSelection();
+        if (ids.length === 0) return Promise.resolve();
+        const where = to === 'new' ? 'a new person' : nameOf(to);
+        return correct(
+          () => api.moveFaces({ faceIds: [...ids], to }),
+          () => `Moved ${plural(ids.length, 'face')} to ${where}`,
+          () => set({ [key]: emptySelection } as Pick<AppState, typeof key>),
+        );
+      },
+
+      moveFaces(faceIds, to) {
+        const where = to === 'new' ? 'a new person' : nameOf(to);
+        return correct(
+          () => api.moveFaces({ faceIds: [...faceIds], to }),
+          () => `Moved ${plural(faceIds.length, 'face')} to ${where}`,
+        );
+      },
+
+      splitSelectedFaces() {
+        const { ids } = faceSelection();
+        if (ids.length === 0) return Promise.resolve();
+        return correct(
+          () => api.splitFaces({ faceIds: [...ids] }),
+          () => `Split ${plural(ids.length, 'face')} into a new person`,
+          () => set({ faceSelection: emptySelection }),
+        );
+      },
+
+      rejectSelectedFaces() {
+        const { ids } = faceSelection();
+        if (ids.length === 0) return Promise.resolve();
+        const s = get();
+        const from = s.person ? displayName(s.person.person) : 'their person';
+        return correct(
+          () => api.rejectFaces({ faceIds: [...ids] }),
+          () => `${plural(ids.length, 'face')} removed from ${from}`,
+          () => set({ faceSelection: emptySelection }),
+        );
+      },
+
+      confirmSelectedFaces() {
+        const { ids } = faceSelection();
+        const person = get().person;
+        if (ids.length === 0 || !person) return Promise.resolve();
+        return correct(
+          () => api.confirmFaces({ faceIds: [...ids], personId: person.person.id }),
+          () => `Confirmed ${plural(ids.length, 'face')}`,
+          () => set({ faceSelection: emptySelection }),
+        );
+      },
+
+      async undo() {
+        set({ busy: true });
+        try {
+          const { result } = await api.undo();
+          toast(result ? `Undid the ${OP_LABEL[result.op] ?? result.op}` : 'Nothing to undo');
+          await refresh();
+        } catch (err) {
+          fail(err);
+        } finally {
+          set({ busy: false });
+        }
+      },
+
+      async redo() {
+        set({ busy: true });
+        try {
+          const { result } = await api.redo();
+          toast(result ? `Redid the ${OP_LABEL[result.op] ?? result.op}` : 'Nothing to redo');
+          await refresh();
+        } catch (err) {
+          fail(err);
+        } finally {
+          set({ busy: false });
+        }
+      },
+
+      toast,
+      dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+    };
+
+    return {
+      phase: 'loading',
+      fatal: null,
+      status: null,
+      scan: null,
+      settings: null,
+      route: { view: 'people' },
+      query: { sort: 'size', search: '', includeHidden: false },
+      people: [],
+      peopleTotal: 0,
+      hiddenCount: 0,
+      peopleLoaded: false,
+      peopleSelection: emptySelection,
+      person: null,
+      personTab: 'faces',
+      faceSelection: emptySelection,
+      unassigned: [],
+      unassignedTotal: 0,
+      unassignedSelection: emptySelection,
+      photo: null,
+      skipped: null,
+      skippedTotal: 0,
+      toasts: [],
+      busy: false,
+      actions,
+    };
+  });
+  return store;
+}

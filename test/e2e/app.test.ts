@@ -1,0 +1,262 @@
+// End to end: the real renderer in headless Chromium, over the HTTP bridge, on the real core, scanning
+// real photos with the npm-shipped pipeline. A person would: add the folder and scan, name someone,
+// merge two people, split one, say "not this person", undo, re-scan — and every correction is still
+// there. Screenshots of People, Person and Photo go to test-results/e2e/.
+import assert from 'node:assert/strict';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type Bridge, startBridge } from '../../electron/bridge/server.ts';
+import { LibraryService } from '../../electron/core/service/library-service.ts';
+import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
+import { launchChromium, needChromium } from './browser.ts';
+import { buildRenderer } from './build.ts';
+
+const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
+const shots = join(repoRoot, 'test-results', 'e2e');
+const skip = needShared || needChromium;
+
+let root = '';
+let photos = '';
+let service: LibraryService;
+let bridge: Bridge;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  root = await mkdtemp(join(tmpdir(), 'kith-e2e-'));
+  photos = join(root, 'Photos');
+  await cp(knn, photos, { recursive: true });
+  await mkdir(shots, { recursive: true });
+  const staticDir = await buildRenderer(join(root, 'renderer'));
+  service = LibraryService.open({ libraryDir: join(root, 'library'), pipeline: 'faceplugin', workers: 2 });
+  bridge = await startBridge({ service, staticDir, validateOutput: true });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await bridge?.close();
+  await service?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The identity a face's photo shows (test photos with two people are left out). */
+function identityOf(path: string): string | null {
+  if (path.includes('/train/')) return basename(dirname(path));
+  const name = basename(path);
+  if (name.startsWith('obama1') || name.startsWith('obama-copy')) return 'obama';
+  if (name.startsWith('johnsnow')) return 'kit_harington';
+  if (name.startsWith('alex')) return 'alex_lacamoire';
+  return null;
+}
+
+/** People as the core sees them, by identity (majority of their faces). */
+function peopleByIdentity(): Map<
+  string,
+  { id: number; name: string | null; faces: Array<{ faceId: number; path: string }> }
+> {
+  const out = new Map<
+    string,
+    { id: number; name: string | null; faces: Array<{ faceId: number; path: string }> }
+  >();
+  for (const p of service.library.read.listPeopleWithFaces({ includeHidden: true })) {
+    const votes = new Map<string, number>();
+    for (const f of p.faces) {
+      const who = identityOf(f.path);
+      if (who) votes.set(who, (votes.get(who) ?? 0) + 1);
+    }
+    const best = [...votes].sort((a, b) => b[1] - a[1])[0];
+    const key = best ? best[0] : `person-${p.id}`;
+    out.set(out.has(key) ? `${key}#${p.id}` : key, { id: p.id, name: p.name, faces: p.faces });
+  }
+  return out;
+}
+
+const personOfFace = (faceId: number) => service.library.read.getAssignment(faceId)?.personId;
+
+/** The grid cell of a person in the People view (the UI shows the service's order). */
+async function openPerson(personId: number): Promise<void> {
+  await page
+    .getByRole('button', { name: /^People/ })
+    .first()
+    .click();
+  const { people } = await service.handlers.listPeople({ sort: 'size', search: '', includeHidden: false });
+  const index = people.findIndex((p) => p.id === personId);
+  assert.ok(index >= 0, `person ${personId} is listed`);
+  await page.locator(`[role="listbox"][aria-label="People"] [data-index="${index}"]`).click();
+  await page.locator('.person-hero').waitFor();
+}
+
+async function faceCell(personId: number, faceId: number) {
+  const { faces } = await service.handlers.getPerson({ personId });
+  const index = faces.findIndex((f) => f.faceId === faceId);
+  assert.ok(index >= 0, `face ${faceId} is in person ${personId}`);
+  return page.locator(`[role="listbox"][aria-label^="Faces of"] [data-index="${index}"]`);
+}
+
+async function toast(text: RegExp): Promise<void> {
+  await page.locator('.toast', { hasText: text }).first().waitFor({ timeout: 10_000 });
+}
+
+async function waitForScanDone(): Promise<void> {
+  await page.locator('.scan-state', { hasText: 'Up to date' }).first().waitFor({ timeout: 60_000 });
+}
+
+test('scan, name, merge, split, "not this person", undo, re-scan: corrections survive', {
+  skip,
+  timeout: 120_000,
+}, async () => {
+  // First run: add the folder by path (a browser has no native dialog) and scan.
+  await page.goto(bridge.url);
+  await page.getByRole('heading', { name: 'Find the people in your photos' }).waitFor();
+  await page.getByLabel('Folder path').fill(photos);
+  await page.getByRole('button', { name: 'Add and scan' }).click();
+  await page.getByRole('progressbar', { name: 'Scan progress' }).first().waitFor();
+  await waitForScanDone();
+  assert.ok(!(await page.url()).includes('token='), 'the token is taken off the address bar');
+
+  let who = peopleByIdentity();
+  for (const name of ['obama', 'biden', 'kit_harington', 'rose_leslie'])
+    assert.ok(who.has(name), `${name} found`);
+  const obama = who.get('obama')!;
+  const biden = who.get('biden')!;
+  const kit = who.get('kit_harington')!;
+  const rose = who.get('rose_leslie')!;
+
+  // People grid.
+  await page
+    .getByRole('button', { name: /^People/ })
+    .first()
+    .click();
+  const cards = page.locator('[role="listbox"][aria-label="People"] [role="option"]');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), (await service.handlers.getLibraryStatus({})).people);
+
+  // 1. Name a person.
+  await openPerson(obama.id);
+  await page.getByRole('button', { name: 'Add a name' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Barack Obama');
+  await page.keyboard.press('Enter');
+  await toast(/Named “Barack Obama”/);
+  await page.getByRole('heading', { name: 'Barack Obama' }).waitFor();
+  await page.screenshot({ path: join(shots, 'person.png') });
+
+  // 2. Merge two people: Ctrl-click Kit and Rose in the grid, Merge, keep Kit.
+  await page
+    .getByRole('button', { name: /^People/ })
+    .first()
+    .click();
+  await page.getByRole('heading', { name: 'People' }).waitFor();
+  const { people } = await service.handlers.listPeople({ sort: 'size', search: '', includeHidden: false });
+  const peopleBefore = people.length;
+  const cell = (id: number) =>
+    page.locator(
+      `[role="listbox"][aria-label="People"] [data-index="${people.findIndex((p) => p.id === id)}"]`,
+    );
+  await cell(kit.id).click({ modifiers: ['Control'] });
+  await cell(rose.id).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Merge', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: /Merge 2 people/ });
+  await dialog.waitFor();
+  // The default target is the larger one (Kit: more photos); Rose merges into him.
+  await dialog.getByRole('button', { name: 'Merge' }).click();
+  await toast(/Merged 2 people/);
+  await page.screenshot({ path: join(shots, 'people.png') });
+  assert.equal((await service.handlers.getLibraryStatus({})).people, peopleBefore - 1);
+  const merged = personOfFace(kit.faces[0]!.faceId)!;
+  assert.equal(merged, kit.id);
+  assert.equal(personOfFace(rose.faces[0]!.faceId), merged, 'Rose and Kit are one person now');
+
+  // 3. Split one: Rose's training photos out of the merged person, into a new person.
+  await openPerson(merged);
+  const roseFaces = rose.faces.filter((f) => identityOf(f.path) === 'rose_leslie');
+  for (const f of roseFaces) await (await faceCell(merged, f.faceId)).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Split into new person' }).click();
+  await toast(/Split \d+ faces? into a new person/);
+  const roseAgain = personOfFace(roseFaces[0]!.faceId)!;
+  assert.notEqual(roseAgain, merged);
+  assert.equal(personOfFace(kit.faces[0]!.faceId), merged);
+
+  // 4. "Not this person" on one of Biden's faces, then undo it (Ctrl+Z), then on another (kept).
+  await openPerson(biden.id);
+  const [b1, b2] = biden.faces;
+  assert.ok(b1 && b2, 'Biden has two faces at least');
+  await (await faceCell(biden.id, b1.faceId)).click();
+  await page.getByRole('button', { name: 'Not this person' }).click();
+  await toast(/removed from/);
+  assert.equal(personOfFace(b1.faceId), undefined);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await toast(/Undid the “not this person”/);
+  assert.equal(personOfFace(b1.faceId), biden.id, 'undo put the face back');
+  await (await faceCell(biden.id, b2.faceId)).click();
+  await page.getByRole('button', { name: 'Not this person' }).click();
+  await toast(/removed from/);
+  assert.equal(personOfFace(b2.faceId), undefined);
+
+  // 5. Re-scan (with one new photo) from the Library view.
+  await copyFile(join(photos, 'test', 'obama1.jpg'), join(photos, 'test', 'obama-copy.jpg'));
+  await page.getByRole('button', { name: /^Library/ }).click();
+  await page.getByRole('button', { name: 'Scan now' }).click();
+  await page
+    .locator('.scan-state', { hasText: /Scanning|Grouping/ })
+    .first()
+    .waitFor();
+  await waitForScanDone();
+
+  // Every correction survived; the new photo joined the named person.
+  who = peopleByIdentity();
+  const named = service.library.read.getPerson(obama.id)!;
+  assert.equal(named.name, 'Barack Obama');
+  assert.ok(
+    named.faces.some((f) => f.path.endsWith('obama-copy.jpg')),
+    'the new photo joined Barack Obama',
+  );
+  assert.equal(personOfFace(kit.faces[0]!.faceId), merged, 'merge kept');
+  assert.equal(
+    personOfFace(
+      rose.faces.find((f) => identityOf(f.path) === 'kit_harington')?.faceId ?? kit.faces[0]!.faceId,
+    ),
+    merged,
+  );
+  assert.equal(personOfFace(roseFaces[0]!.faceId), roseAgain, 'split kept');
+  assert.equal(personOfFace(b2.faceId), undefined, '"not this person" kept');
+  assert.equal(personOfFace(b1.faceId), biden.id, 'the undone rejection stays undone');
+
+  // The UI shows it too: search finds the name.
+  await page
+    .getByRole('button', { name: /^People/ })
+    .first()
+    .click();
+  await page.getByLabel('Search people by name').fill('obama');
+  await page.locator('[role="option"][aria-label^="Barack Obama"]').waitFor();
+  await page.getByLabel('Search people by name').fill('');
+
+  // Photo viewer: a photo with two people, boxes and names.
+  const both = service.library.read.getPhotoByPath(join(photos, 'test', 'obama_and_biden.jpg'))!;
+  await openPerson(obama.id);
+  await page.getByRole('tab', { name: /photos?$/ }).click();
+  const { photos: personPhotos } = await service.handlers.getPerson({ personId: obama.id });
+  const pi = personPhotos.findIndex((p) => p.photoId === both.id);
+  assert.ok(pi >= 0);
+  await page.locator(`[role="listbox"][aria-label^="Photos of"] [data-index="${pi}"]`).click();
+  const viewer = page.getByRole('dialog');
+  await viewer.getByRole('button', { name: 'Barack Obama: open person' }).waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>('.viewer-photo img');
+    return !!img && img.complete && img.naturalWidth > 0;
+  });
+  await page.screenshot({ path: join(shots, 'photo.png') });
+  await page.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached' });
+
+  assert.deepEqual(pageErrors, [], 'no errors in the page');
+});

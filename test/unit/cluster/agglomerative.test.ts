@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  checkConstraints,
+  clusterExact,
+  clusterScalable,
+  syntheticEmbeddings,
+} from '../../../ml/cluster/index.ts';
+import type { ClusterConstraints, Linkage } from '../../../ml/cluster/types.ts';
+import { adjustedRandIndex } from '../../../ml/metrics/clustering.ts';
+import { blobs, naiveCluster, rng } from './reference.ts';
+
+const LINKAGES: Linkage[] = ['average', 'single', 'complete'];
+const dim = 8;
+
+/** Random constraints over n faces: photos of 1–3 faces, a few cannot- and must-links. */
+function randomConstraints(n: number, seed: number): ClusterConstraints {
+  const r = rng(seed);
+  const groupOf = new Int32Array(n).fill(-1);
+  for (let f = 0; f < n; f++) if (r() < 0.5) groupOf[f] = Math.floor(r() * (n / 2));
+  const pick = () => Math.floor(r() * n);
+  const cannot: number[] = [];
+  const must: number[] = [];
+  for (let i = 0; i < n / 6; i++) cannot.push(pick(), pick());
+  for (let i = 0; i < n / 8; i++) must.push(pick(), pick());
+  return { groupOf, cannotLink: Int32Array.from(cannot), mustLink: Int32Array.from(must) };
+}
+
+describe('exact and scalable agglomerative clustering', () => {
+  it('equal the O(n³) textbook loop on random inputs, all linkages, with and without constraints', async () => {
+    for (let trial = 0; trial < 18; trial++) {
+      const linkage = LINKAGES[trial % 3]!;
+      const n = 12 + ((trial * 7) % 30);
+      const x = blobs(n, dim, 1 + (trial % 4), 0.9, 100 + trial);
+      const threshold = [0.6, 0.9, 1.2][Math.floor(trial / 3) % 3]!;
+      const constraints = trial % 2 === 1 ? randomConstraints(n, 500 + trial) : undefined;
+      const minClusterSize = trial % 4 === 3 ? 2 : 1;
+      const expected = naiveCluster(x, dim, {
+        threshold,
+        linkage,
+        minClusterSize,
+        ...(constraints && { constraints }),
+      });
+      const options = { dim, threshold, linkage, constraints, minClusterSize };
+      const exact = await clusterExact(x, options);
+      assert.deepEqual([...exact.labels], [...expected], `exact, trial ${trial} (${linkage})`);
+      const scalable = await clusterScalable(x, { ...options, neighbors: Number.POSITIVE_INFINITY });
+      assert.deepEqual([...scalable.labels], [...expected], `scalable, trial ${trial} (${linkage})`);
+    }
+  });
+
+  it('scalable on the default graph agrees with exact on a few thousand synthetic faces', async () => {
+    const s = syntheticEmbeddings({ n: 1500, seed: 11 });
+    const options = { dim: s.dim, threshold: 1.0 };
+    const exact = await clusterExact(s.embeddings, options);
+    // All pairs within the threshold (the default at this size): the same clustering.
+    const full = await clusterScalable(s.embeddings, options);
+    assert.equal(adjustedRandIndex(exact.labels, full.labels), 1);
+    // Forced onto k-means cells and 24 neighbours a face (the path for large libraries).
+    const cells = await clusterScalable(s.embeddings, { ...options, neighbors: 24, exactGraphMaxFaces: 300 });
+    const ari = adjustedRandIndex(exact.labels, cells.labels);
+    assert.ok(ari >= 0.97, `ARI ${ari}`);
+    assert.ok(adjustedRandIndex(exact.labels, s.labels) > 0.9, 'the synthetic people are found');
+  });
+
+  it('numbers clusters largest first and reports merges', async () => {
+    const s = syntheticEmbeddings({ n: 400, seed: 3 });
+    const r = await clusterScalable(s.embeddings, { dim: s.dim, threshold: 1.0 });
+    const sizes = new Array<number>(r.clusters).fill(0);
+    for (const l of r.labels) sizes[l]!++;
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i - 1]! >= sizes[i]!);
+    assert.equal(r.merges, 400 - r.clusters);
+  });
+
+  it('handles empty and one-face inputs', async () => {
+    for (const run of [clusterExact, clusterScalable]) {
+      assert.equal((await run(new Float32Array(0), { dim: 4, threshold: 1 })).labels.length, 0);
+      const one = await run(Float32Array.from([1, 0, 0, 0]), { dim: 4, threshold: 1 });
+      assert.deepEqual([...one.labels], [0]);
+    }
+  });
+
+  it('rejects malformed input', async () => {
+    await assert.rejects(clusterScalable(new Float32Array(5), { dim: 2, threshold: 1 }), RangeError);
+    await assert.rejects(
+      clusterExact(new Float32Array(4), {
+        dim: 2,
+        threshold: 1,
+        constraints: { mustLink: Int32Array.from([0, 9]) },
+      }),
+      RangeError,
+    );
+  });
+
+  it('stops on abort and reports progress', async () => {
+    const s = syntheticEmbeddings({ n: 3000, seed: 2 });
+    const aborted = AbortSignal.abort();
+    await assert.rejects(clusterScalable(s.embeddings, { dim: s.dim, threshold: 1, signal: aborted }));
+    const controller = new AbortController();
+    const phases = new Set<string>();
+    const run = clusterExact(s.embeddings, {
+      dim: s.dim,
+      threshold: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        phases.add(p.phase);
+        controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    assert.ok(phases.size > 0);
+  });
+
+  it('every constraint kind holds in every output', async () => {
+    const s = syntheticEmbeddings({ n: 1000, seed: 21 });
+    const r = rng(9);
+    // Cannot-links between faces of one identity (they would merge), must-links across people.
+    const cannot: number[] = [];
+    const must: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const a = Math.floor(r() * s.labels.length);
+      const b = s.labels.indexOf(s.labels[a]!, a + 1);
+      if (b > 0) cannot.push(a, b);
+      must.push(Math.floor(r() * s.labels.length), Math.floor(r() * s.labels.length));
+    }
+    const constraints = {
+      groupOf: s.groupOf,
+      cannotLink: Int32Array.from(cannot),
+      mustLink: Int32Array.from(must),
+    };
+    for (const linkage of LINKAGES) {
+      const options = { dim: s.dim, threshold: 1.0, linkage, constraints, minClusterSize: 3 };
+      const results = [
+        await clusterScalable(s.embeddings, options),
+        await clusterScalable(s.embeddings, { ...options, neighbors: 16, exactGraphMaxFaces: 200 }),
+      ];
+      if (linkage !== 'average') results.push(await clusterExact(s.embeddings, options));
+      for (const result of results) {
+        assert.deepEqual(checkConstraints(result.labels, constraints, result.droppedMustLinks), [], linkage);
+      }
+    }
+  });
+});

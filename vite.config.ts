@@ -1,0 +1,24 @@
+// Vite builds the React renderer (renderer/ → dist/renderer). No React plugin: Vite 8's Oxc transform
+// compiles TSX with the automatic runtime; the dev server runs inside the bridge (scripts/ui-dev-web.ts).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('./renderer', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: './',
+  publicDir: fileURLToPath(new URL('./renderer/public', import.meta.url)),
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  build: {
+    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    target: 'chrome120',
+    sourcemap: true,
+    // No inline scripts or data: modules, so the strict CSP (script-src 'self') holds.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+  },
+  server: { fs: { allow: [fileURLToPath(new URL('.', import.meta.url))] } },
+  clearScreen: false,
+});
