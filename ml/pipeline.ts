@@ -144,7 +144,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
     entry.id,
     e.id,
     e.embeddingSize,
-    e.threshold,
+    e.clusterThreshold ?? e.threshold,
     detector,
     new Embedder(emb, options.flip ?? e.flip ?? false),
     sessions,

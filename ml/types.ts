@@ -85,7 +85,10 @@ export interface FacePipeline {
   /** Id of the embedding model; embeddings from different models are never compared. */
   readonly embedderId: string;
   readonly embeddingSize: number;
-  /** Squared-L2 distance under which two faces are the same person (calibrated on LFW dev folds). */
+  /**
+   * Squared-L2 distance for grouping faces into people (clustering and k-NN joins), calibrated on
+   * lfw-dev per embedder (ModelEntry.clusterThreshold).
+   */
   readonly threshold: number;
   analyzeFile(path: string): Promise<PhotoAnalysis>;
   close(): Promise<void>;

@@ -22,7 +22,8 @@ export async function reclusterCommand(args: string[]): Promise<number> {
         );
       library.write.setSetting(thresholdSettingKey(embedderId), t);
     }
-    const calibrated = modelById(embedderId).threshold ?? 1;
+    const model = modelById(embedderId);
+    const calibrated = model.clusterThreshold ?? model.threshold ?? 1;
     const threshold = effectiveThreshold(library, embedderId, calibrated);
     const r = await recluster(library, { embedderId, threshold });
     const people = library.read.listPeople({ includeHidden: true }).filter((p) => p.faceCount > 0).length;

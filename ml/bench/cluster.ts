@@ -36,7 +36,7 @@ export interface ClusterBenchResult {
 }
 
 export interface ClusterBenchOptions extends PipelineOptions {
-  /** Squared-L2 threshold; default the embedder's calibrated one. */
+  /** Squared-L2 threshold; default the embedder's calibrated clustering threshold. */
   threshold?: number | undefined;
   /** Also score these thresholds (embedding is done once). */
   sweep?: readonly number[] | undefined;
@@ -99,7 +99,7 @@ export async function benchCluster(
       Buffer.concat([Buffer.from(`${header}\n`), labels, Buffer.from(data.buffer)]),
     );
   }
-  const threshold = options.threshold ?? embedder.threshold ?? 1;
+  const threshold = options.threshold ?? embedder.clusterThreshold ?? embedder.threshold ?? 1;
   const score = async (t: number) => {
     const t0 = performance.now();
     const r = await cluster(data, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });

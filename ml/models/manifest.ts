@@ -32,6 +32,13 @@ export interface ModelEntry {
    */
   threshold?: number;
   /**
+   * Embedders: the squared-L2 threshold for grouping faces into people (average-linkage merges and
+   * k-NN joins), calibrated with `kith bench cluster --sweep` on lfw-dev. Stricter than the
+   * verification threshold: in a photo library most pairs of faces are different people, and one
+   * wrong merge joins two whole clusters.
+   */
+  clusterThreshold?: number;
+  /**
    * Embedders: also embed the mirrored crop and add the two vectors. Costs a second inference;
    * kept only where `kith bench lfw` shows it pays (MobileFaceNet: 99.00% → 99.23%).
    */
@@ -82,6 +89,7 @@ export const MODELS: readonly ModelEntry[] = [
     embeddingSize: 512,
     alignment: 'arcface-112',
     threshold: 1.47,
+    clusterThreshold: 1.15,
     licence: 'MIT (npm package); weights exported from a third-party project, training data undocumented',
     url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
   },
