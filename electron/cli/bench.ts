@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
+import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
@@ -18,11 +19,44 @@ export async function benchCommand(args: string[]): Promise<number> {
     threshold: { type: 'string' },
     sweep: { type: 'string' },
     'save-embeddings': { type: 'string' },
+    faces: { type: 'string' },
+    linkage: { type: 'string' },
+    seed: { type: 'string' },
+    sklearn: { type: 'boolean' },
   });
+  const progress = progressLine();
+  if (kind === 'cluster-scale') {
+    const linkage = values.linkage ?? 'average';
+    if (linkage !== 'average' && linkage !== 'single' && linkage !== 'complete') {
+      throw new UsageError(`--linkage must be average, single or complete, got "${linkage}"`);
+    }
+    const r = await benchClusterScale({
+      faces: intOption(values.faces, 'faces', 10_000),
+      threshold: values.threshold === undefined ? 1.0 : Number(values.threshold),
+      linkage,
+      seed: intOption(values.seed, 'seed', 1),
+      sklearn: values.sklearn ?? false,
+      onProgress: (t) => progress(t),
+    });
+    endProgress();
+    const lines = [
+      `Clustering ${r.faces} synthetic faces (${r.identities} identities, ${r.dim}-d), ${r.linkage} linkage, threshold ${r.threshold}: ${r.seconds.toFixed(2)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+      `  ${r.clusters} clusters; pairwise F ${r.pairwise_f.toFixed(4)}, BCubed F ${r.bcubed_f.toFixed(4)} against the synthetic identities`,
+      r.recognize
+        ? `  recognition: ${r.recognize.new_faces} new faces in ${r.recognize.seconds.toFixed(2)} s (index build included), ${r.recognize.joined} joined a person, ${r.recognize.correct} of them the right one`
+        : '',
+      r.sklearn
+        ? `  vs scikit-learn on ${r.sklearn.faces} faces: Kith ${r.sklearn.kith_seconds.toFixed(2)} s, sklearn ${r.sklearn.sklearn_seconds.toFixed(2)} s (${r.sklearn.speedup.toFixed(1)}× faster), ARI ${r.sklearn.ari.toFixed(4)}`
+        : '  (add --sklearn to compare with scikit-learn on 20k faces)',
+      '',
+    ].filter((l, i, a) => l !== '' || i === a.length - 1);
+    process.stdout.write(lines.join('\n'));
+    if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return 0;
+  }
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
   const pipelineOptions = { pipeline: values.pipeline ?? 'auto', modelsDir: values['models-dir'] };
-  const progress = progressLine();
   switch (kind) {
     case 'lfw': {
       const r = await benchLfw(data, pipelineOptions, (done, total) =>

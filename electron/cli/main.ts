@@ -27,6 +27,8 @@ ${PEOPLE_VERBS_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
   bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
   bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
+  bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--json]
+  bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
 
 --library defaults to the Kith app's own library folder (KITH_LIBRARY overrides it).
 --models-dir (or KITH_MODELS_DIR) is a folder with extra model files, e.g. YuNet and MobileFaceNet.

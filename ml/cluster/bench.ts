@@ -15,7 +15,7 @@ import { adjustedRandIndex, bcubedScores, pairwiseScores } from '../metrics/clus
 import { clusterExact } from './exact.ts';
 import { clusterScalable } from './scalable.ts';
 import { syntheticEmbeddings } from './synthetic.ts';
-import type { Linkage, ScalableClusterOptions } from './types.ts';
+import type { ClusterProgress, Linkage, ScalableClusterOptions } from './types.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -42,7 +42,17 @@ for (const p of positionals) {
   const [key, value] = p.split('=');
   if (key && value) extra[key] = Number(value);
 }
-const options: ScalableClusterOptions = { dim: faces.dim, threshold, linkage, ...extra };
+// Wall seconds per phase, from the progress reports.
+const phases: Record<string, number> = {};
+let phase = 'prepare';
+let phaseStart = performance.now();
+const onProgress = (p: ClusterProgress): void => {
+  if (p.phase === phase) return;
+  phases[phase] = +((performance.now() - phaseStart) / 1000).toFixed(2);
+  phase = p.phase;
+  phaseStart = performance.now();
+};
+const options: ScalableClusterOptions = { dim: faces.dim, threshold, linkage, onProgress, ...extra };
 const rssBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -50,6 +60,7 @@ const result = values.exact
   ? await clusterExact(faces.embeddings, options)
   : await clusterScalable(faces.embeddings, options);
 const wall = (performance.now() - t0) / 1000;
+phases[phase] = +((performance.now() - phaseStart) / 1000).toFixed(2);
 const cpu = process.cpuUsage(cpu0);
 const report: Record<string, unknown> = {
   n,
@@ -59,6 +70,7 @@ const report: Record<string, unknown> = {
   options: extra,
   wallSeconds: +wall.toFixed(2),
   cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+  phaseSeconds: phases,
   rssBeforeMB: Math.round(rssBefore / 2 ** 20),
   peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   clusters: result.clusters,
