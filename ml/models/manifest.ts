@@ -132,6 +132,7 @@ export const MODELS: readonly ModelEntry[] = [
     embeddingSize: 128,
     alignment: 'arcface-112',
     threshold: 1.45,
+    clusterThreshold: 1.15,
     flip: true,
     licence: 'Apache-2.0 code (foamliu/MobileFaceNet); trained on MS-Celeb-1M (research-use terms)',
     url: 'https://github.com/foamliu/MobileFaceNet/raw/a6cc9032/weights/MobileFaceNet.onnx',
