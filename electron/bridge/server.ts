@@ -21,6 +21,7 @@ import type { LibraryService, ServiceEvent } from '../core/service/library-servi
 import { isInside } from '../core/service/media.ts';
 import { ApiError, type Envelope, eventNames, httpStatusOf } from '../shared/api.ts';
 import { parseMediaRequest } from '../shared/media.ts';
+import { UI_CONTENT_TYPES, uiCsp } from '../shared/web.ts';
 
 export interface BridgeOptions {
   service: LibraryService;
@@ -51,29 +52,8 @@ export interface Bridge {
 
 const MAX_BODY = 1024 * 1024;
 
-/** The Content-Security-Policy of the UI (also set by the Electron shell for its own scheme). */
-export const BRIDGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+/** The Content-Security-Policy of the UI (the Electron shell sets the same for its own scheme). */
+export const BRIDGE_CSP = uiCsp();
 
 function sameToken(given: string | null | undefined, token: string): boolean {
   if (!given) return false;
@@ -213,7 +193,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const body = await readFile(file);
     const isHtml = file.endsWith('.html');
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': UI_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',

@@ -7,34 +7,14 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { protocol } from 'electron';
 import { ApiError, httpStatusOf } from '../shared/api-core.ts';
 import { MEDIA_SCHEME, parseMediaRequest } from '../shared/media.ts';
+import { UI_CONTENT_TYPES, uiCsp } from '../shared/web.ts';
 import type { ServiceHost } from './service-host.ts';
 
 export const APP_SCHEME = 'kith-app';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 
 /** The renderer's Content-Security-Policy: its own code only, images from itself and kith-media. */
-export const APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  `img-src 'self' ${MEDIA_SCHEME}: data: blob:`,
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+export const APP_CSP = uiCsp([`${MEDIA_SCHEME}:`]);
 
 /** Must run before the app is ready. */
 export function registerSchemes(): void {
@@ -67,7 +47,7 @@ export function handleProtocols(rendererDir: string, service: ServiceHost): void
     const body = await readFile(file).catch(() => null);
     if (!body) return notFound();
     const headers: Record<string, string> = {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': UI_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'x-content-type-options': 'nosniff',
     };
     if (file.endsWith('.html')) headers['content-security-policy'] = APP_CSP;

@@ -74,6 +74,30 @@ interface RunningScan {
   done: Promise<void>;
 }
 
+/** A scan status with nothing counted yet. */
+function emptyScanStatus(state: ScanStatus['state'], roots: string[]): ScanStatus {
+  return {
+    state,
+    jobId: null,
+    roots,
+    discovered: 0,
+    processed: 0,
+    analyzed: 0,
+    unchanged: 0,
+    moved: 0,
+    skipped: 0,
+    missing: 0,
+    faces: 0,
+    rate: 0,
+    etaSeconds: null,
+    walkDone: true,
+    currentPath: null,
+    startedAt: null,
+    finishedAt: null,
+    error: null,
+  };
+}
+
 export class LibraryService {
   readonly library: Library;
   readonly media: MediaService;
@@ -212,26 +236,7 @@ export class LibraryService {
   #idleScan(): ScanStatus {
     if (this.#lastScan) return this.#lastScan;
     const job: ScanJob | undefined = this.library.read.listScanJobs(1)[0];
-    const base: ScanStatus = {
-      state: 'idle',
-      jobId: null,
-      roots: [],
-      discovered: 0,
-      processed: 0,
-      analyzed: 0,
-      unchanged: 0,
-      moved: 0,
-      skipped: 0,
-      missing: 0,
-      faces: 0,
-      rate: 0,
-      etaSeconds: null,
-      walkDone: true,
-      currentPath: null,
-      startedAt: null,
-      finishedAt: null,
-      error: null,
-    };
+    const base = emptyScanStatus('idle', []);
     if (!job) return base;
     const state = job.state === 'running' || job.state === 'paused' ? 'interrupted' : job.state;
     return {
@@ -293,25 +298,9 @@ export class LibraryService {
     const settings = this.#settings();
     const controller = new ScanController();
     const status: ScanStatus = {
-      ...this.#idleScan(),
-      state: 'running',
-      jobId: null,
-      roots,
-      discovered: 0,
-      processed: 0,
-      analyzed: 0,
-      unchanged: 0,
-      moved: 0,
-      skipped: 0,
-      missing: 0,
-      faces: 0,
-      rate: 0,
-      etaSeconds: null,
+      ...emptyScanStatus('running', roots),
       walkDone: false,
-      currentPath: null,
       startedAt: Date.now(),
-      finishedAt: null,
-      error: null,
     };
     const run = this.#options.runScan ?? runScanJob;
     const scan: RunningScan = { controller, status, done: Promise.resolve() };
