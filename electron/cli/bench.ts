@@ -5,12 +5,16 @@ import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
+import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 export async function benchCommand(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
+  // Own options (--embeddings, --steps, …): parsed there, before the strict parse below.
+  if (kind === 'finetune') return benchFinetuneCommand(rest);
+  if (kind === 'harmonic') return benchHarmonicCommand(rest);
   const { values } = parse(rest, {
     ...commonOptions,
     data: { type: 'string' },

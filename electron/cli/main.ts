@@ -1,6 +1,7 @@
 // `kith` — the command-line face of the core. Same modules as the app, no Electron.
 import { endProgress, UsageError } from './args.ts';
 import { benchCommand } from './bench.ts';
+import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { modelsCommand } from './models.ts';
 import { peopleCommand } from './people.ts';
 import {
@@ -23,7 +24,7 @@ Commands:
                    List people and unassigned faces.
   recluster [--threshold T] [--library DIR] [--json]
                    Regroup all faces (ids, names and corrections kept); --threshold sets stricter ↔ looser.
-${PEOPLE_VERBS_USAGE}  models [--models-dir DIR] [--json]
+${PEOPLE_VERBS_USAGE}${EXPORT_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
   bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
   bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
@@ -54,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
       return redoCommand(rest);
     case 'history':
       return historyCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case 'models':
       return modelsCommand(rest);
     case 'bench':

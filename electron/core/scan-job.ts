@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { modelById, pipelineById } from '../../ml/models/manifest.ts';
 import { modelPath } from '../../ml/models/registry.ts';
+import { type ImportRegionsResult, importRegions } from './export/index.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
 import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
 import {
@@ -35,6 +36,8 @@ export interface ScanJobOptions {
    * people yet, incremental afterwards.
    */
   clustering?: 'auto' | 'full' | 'incremental' | undefined;
+  /** Read names from face regions in analysed photos and sidecars (default true). */
+  importRegions?: boolean | undefined;
 }
 
 export type PeopleUpdate = ({ mode: 'full' } & ReclusterResult) | ({ mode: 'incremental' } & RecognizeResult);
@@ -67,6 +70,8 @@ export interface ScanJobResult {
   pipeline: PipelineInfo;
   scan: ScanResult;
   clustering: PeopleUpdate | null;
+  /** Face regions read from the analysed photos and their sidecars (null when none were read). */
+  imported: ImportRegionsResult | null;
 }
 
 /** Which model files (by sha256) produced this library's faces. */
@@ -105,7 +110,13 @@ export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult
       scan.state === 'done'
         ? await updatePeople(options.library, info.embedderId, threshold, options.clustering)
         : null;
-    return { pipeline: info, scan, clustering };
+    // Names already in the photos (MWG / Microsoft regions from Lightroom, digiKam, Picasa): read
+    // after grouping, because they name people and confirm faces through the corrections module.
+    const imported =
+      scan.state === 'done' && scan.analyzedPaths.length > 0 && options.importRegions !== false
+        ? await importRegions(options.library, scan.analyzedPaths)
+        : null;
+    return { pipeline: info, scan, clustering, imported };
   } finally {
     await pool.close();
   }

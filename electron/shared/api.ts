@@ -88,6 +88,17 @@ export const UnassignedFace = z.object({
 });
 export type UnassignedFace = z.infer<typeof UnassignedFace>;
 
+/** A face clustering put in a person with low confidence, for the review (yes / no) flow. */
+export const Suggestion = z.object({
+  faceId: Id,
+  photoId: Id,
+  personId: Id,
+  box: Box,
+  /** 1 − distance / threshold of the k-NN join: 0 = at the edge of the threshold, 1 = on top. */
+  confidence: z.number(),
+});
+export type Suggestion = z.infer<typeof Suggestion>;
+
 export const PhotoFace = z.object({
   faceId: Id,
   box: Box,
@@ -243,6 +254,22 @@ export const methods = {
     z.object({ person: PersonSummary, faces: z.array(PersonFace), photos: z.array(PersonPhoto) }),
   ),
   listUnassigned: method(z.strictObject(Page), z.object({ total: Count, faces: z.array(UnassignedFace) })),
+  /** Faces auto-assigned with low confidence, lowest first: review them with confirm / reject. */
+  listSuggestions: method(
+    z.strictObject({
+      /** One person's, or everyone's (visible people) when left out. */
+      personId: Id.optional(),
+      /** Only faces whose confidence is at most this. */
+      maxConfidence: z.number().min(0).max(1).default(1),
+      limit: z.int().min(1).max(1000).default(50),
+    }),
+    z.object({ faces: z.array(Suggestion) }),
+  ),
+  /** Photos that show every one of `personIds` (all photos when empty), by date. */
+  listPhotos: method(
+    z.strictObject({ personIds: z.array(Id).max(20).default([]), ...Page }),
+    z.object({ total: Count, photos: z.array(PhotoSummary) }),
+  ),
   getPhoto: method(
     z.strictObject({ photoId: Id }),
     z.object({ photo: PhotoSummary, faces: z.array(PhotoFace) }),
@@ -302,7 +329,18 @@ export const events = {
   }),
   /** An application-menu command (Electron), handled by the renderer like its keyboard shortcut. */
   menu: z.object({
-    command: z.enum(['addFolder', 'scan', 'people', 'unassigned', 'library', 'find', 'undo', 'redo']),
+    command: z.enum([
+      'addFolder',
+      'scan',
+      'people',
+      'unassigned',
+      'photos',
+      'library',
+      'find',
+      'undo',
+      'redo',
+      'shortcuts',
+    ]),
   }),
 } as const;
 

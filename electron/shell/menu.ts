@@ -50,6 +50,7 @@ export function buildMenu(): Menu {
         item('People', 'CmdOrCtrl+1', 'people'),
         item('Unassigned Faces', 'CmdOrCtrl+2', 'unassigned'),
         item('Library', 'CmdOrCtrl+3', 'library'),
+        item('Photos', 'CmdOrCtrl+4', 'photos'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -66,6 +67,7 @@ export function buildMenu(): Menu {
       ],
     },
     { role: 'windowMenu' },
+    { role: 'help', submenu: [item('Keyboard Shortcuts', 'Shift+/', 'shortcuts')] },
   ];
   return Menu.buildFromTemplate(template);
 }

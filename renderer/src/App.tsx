@@ -5,7 +5,9 @@ import type { KithClient } from './api/client.ts';
 import { LibraryView } from './components/LibraryView.tsx';
 import { PeopleView } from './components/PeopleView.tsx';
 import { PersonView } from './components/PersonView.tsx';
+import { PhotosView } from './components/PhotosView.tsx';
 import { PhotoViewer } from './components/PhotoViewer.tsx';
+import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { UnassignedView } from './components/UnassignedView.tsx';
@@ -63,6 +65,10 @@ function useShortcuts() {
           return void actions.navigate({ view: 'people' });
         case 'unassigned':
           return void actions.navigate({ view: 'unassigned' });
+        case 'photos':
+          return void actions.navigate({ view: 'photos' });
+        case 'shortcuts':
+          return actions.setShortcutsOpen();
         case 'library':
           return void actions.navigate({ view: 'library' });
         case 'addFolder':
@@ -86,9 +92,12 @@ function useShortcuts() {
       } else if (mod && key === 'y') {
         e.preventDefault();
         command('redo');
-      } else if (mod && (key === '1' || key === '2' || key === '3')) {
+      } else if (mod && (key === '1' || key === '2' || key === '3' || key === '4')) {
         e.preventDefault();
-        command(key === '1' ? 'people' : key === '2' ? 'unassigned' : 'library');
+        command(key === '1' ? 'people' : key === '2' ? 'unassigned' : key === '3' ? 'library' : 'photos');
+      } else if (!mod && !e.altKey && e.key === '?') {
+        e.preventDefault();
+        command('shortcuts');
       } else if ((mod && key === 'f') || (!mod && key === '/')) {
         e.preventDefault();
         command('find');
@@ -125,9 +134,11 @@ function Shell() {
         {route.view === 'people' && <PeopleView />}
         {route.view === 'person' && <PersonView key={route.personId} />}
         {route.view === 'unassigned' && <UnassignedView />}
+        {route.view === 'photos' && <PhotosView />}
         {route.view === 'library' && <LibraryView />}
       </main>
       {photoOpen && <PhotoViewer />}
+      <ShortcutsHelp />
       <Toasts />
     </div>
   );

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
+import { runExport } from '../../electron/core/export/index.ts';
+import { Corrections } from '../../electron/core/people/corrections.ts';
 import { runScanJob } from '../../electron/core/scan-job.ts';
 import { openLibrary } from '../../electron/core/store/library.ts';
 import { needShared, sharedDataDir } from '../helpers/shared.ts';
@@ -87,6 +89,26 @@ test('scan groups each person of real photos, records every broken file, and res
       people.map((p) => [p.id, p.faces.map((f) => f.faceId)]),
     );
     assert.equal(library.db.pragma('integrity_check', { simple: true }), 'ok');
+
+    // Names travel with the photos: export XMP sidecars, then a fresh library scanning the same
+    // folder reads them back onto the same faces.
+    const obama = people.find((p) => p.faces.some((f) => f.path.includes('/obama/')))!;
+    new Corrections(library).renamePerson(obama.id, 'Barack Obama');
+    const exported = await runExport(library.read, { format: 'xmp' });
+    assert.equal(exported.format === 'xmp' && exported.photos, 2);
+    const fresh = openLibrary(join(root, 'fresh-library'));
+    try {
+      const scan = await runScanJob({ library: fresh, roots: [photos], pipeline: 'faceplugin', workers: 2 });
+      assert.equal(scan.imported?.named, 2);
+      const named = fresh.read.listPeopleWithFaces().filter((p) => p.name === 'Barack Obama');
+      assert.equal(named.length, 1);
+      assert.deepEqual(
+        named[0]!.faces.map((f) => basename(f.path)).sort(),
+        obama.faces.map((f) => basename(f.path)).sort(),
+      );
+    } finally {
+      fresh.close();
+    }
   } finally {
     library.close();
   }

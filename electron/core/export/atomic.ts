@@ -20,7 +20,8 @@ export function ensureDir(dir: string): void {
     throw fsError(err, dir, 'create the folder');
   }
   // mkdir -p succeeds silently on an existing folder, but not on an existing file; check anyway.
-  if (!statSync(dir).isDirectory()) throw new ExportError(dir, `Cannot use ${dir}: it is a file, not a folder.`);
+  if (!statSync(dir).isDirectory())
+    throw new ExportError(dir, `Cannot use ${dir}: it is a file, not a folder.`);
 }
 
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {

@@ -59,7 +59,10 @@ function readManifest(out: string): string[] {
     const m = JSON.parse(text) as Partial<Manifest>;
     return Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : [];
   } catch {
-    throw new ExportError(file, `Cannot read ${file}: it is not a Kith export manifest; remove it or pick another folder.`);
+    throw new ExportError(
+      file,
+      `Cannot read ${file}: it is not a Kith export manifest; remove it or pick another folder.`,
+    );
   }
 }
 
@@ -78,8 +81,10 @@ function upToDate(target: string, src: string, made: LinkMode): boolean {
 
 /** Makes `target` as `src` with the first mode that works, via a temp name and rename. */
 function place(src: string, target: string, mode: LinkMode): LinkMode {
-  const order: LinkMode[] = mode === 'hard' ? ['hard', 'symlink', 'copy'] : mode === 'symlink' ? ['symlink', 'copy'] : ['copy'];
-  for (const m of order) if (upToDate(target, src, m)) return m;
+  const order: LinkMode[] =
+    mode === 'hard' ? ['hard', 'symlink', 'copy'] : mode === 'symlink' ? ['symlink', 'copy'] : ['copy'];
+  // Only the preferred form counts as current, so switching --link really changes the entries.
+  if (upToDate(target, src, order[0]!)) return order[0]!;
   let lastErr: unknown;
   for (const m of order) {
     const tmp = tempPathFor(target);
@@ -100,7 +105,11 @@ function place(src: string, target: string, mode: LinkMode): LinkMode {
   throw fsError(lastErr, target, `link ${src} to`);
 }
 
-export function exportFolders(faces: readonly ExportFace[], out: string, mode: LinkMode = 'hard'): FoldersResult {
+export function exportFolders(
+  faces: readonly ExportFace[],
+  out: string,
+  mode: LinkMode = 'hard',
+): FoldersResult {
   ensureDir(out);
   const previous = readManifest(out);
   // Desired entries, deterministic: per person, photos by path; a second photo with the same file name

@@ -67,8 +67,7 @@ export function collectFaces(read: LibraryReader, options: CollectOptions = {}):
         photoWidth: w,
         photoHeight: h,
         box: pf.box,
-        boxNormalized:
-          w && h ? { x: pf.box.x / w, y: pf.box.y / h, w: pf.box.w / w, h: pf.box.h / h } : null,
+        boxNormalized: w && h ? { x: pf.box.x / w, y: pf.box.y / h, w: pf.box.w / w, h: pf.box.h / h } : null,
         landmarks: face?.landmarks ?? null,
         assignment: pf.source,
         confidence: pf.confidence,

@@ -41,7 +41,7 @@ export function facesJson(faces: readonly ExportFace[]): FacesJson {
       photo: { id: f.photoId, path: f.path, width: f.photoWidth, height: f.photoHeight },
       box: { ...f.box },
       boxNormalized: f.boxNormalized && { ...f.boxNormalized },
-      landmarks: f.landmarks && f.landmarks.map(([x, y]) => [x, y]),
+      landmarks: f.landmarks ? f.landmarks.map(([x, y]) => [x, y]) : null,
       assignment: f.assignment,
       confidence: f.confidence,
       detScore: f.detScore,
@@ -53,7 +53,10 @@ export function facesJson(faces: readonly ExportFace[]): FacesJson {
 }
 
 /** Landmark columns in the ArcFace order (left/right as seen in the image). */
-const LANDMARK_COLUMNS = ['eye_l', 'eye_r', 'nose', 'mouth_l', 'mouth_r'].flatMap((n) => [`${n}_x`, `${n}_y`]);
+const LANDMARK_COLUMNS = ['eye_l', 'eye_r', 'nose', 'mouth_l', 'mouth_r'].flatMap((n) => [
+  `${n}_x`,
+  `${n}_y`,
+]);
 
 export const CSV_COLUMNS = [
   'person_id',
@@ -90,7 +93,7 @@ export function facesCsv(faces: readonly ExportFace[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const f of faces) {
     const n = f.boxNormalized;
-    const lm = f.landmarks ? f.landmarks.flatMap(([x, y]) => [x, y]) : LANDMARK_COLUMNS.map(() => null);
+    const lm = f.landmarks ? f.landmarks.flat() : LANDMARK_COLUMNS.map(() => null);
     const row: Array<string | number | null> = [
       f.personId,
       f.personName,

@@ -63,6 +63,8 @@ export interface ScanResult {
   counts: ScanCounts;
   /** Files this scan could not analyse, with the reason shown to the user. */
   skippedFiles: Array<{ path: string; reason: PhotoSkipReason; detail: string | null }>;
+  /** Photos analysed by this scan (new or changed content), e.g. to read their face regions. */
+  analyzedPaths: string[];
   /** Roots, folders and files that could not be read (not fatal). */
   errors: Array<{ path: string; target: 'root' | 'dir' | 'file'; code: string; message: string }>;
   durationMs: number;
@@ -153,6 +155,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     faces: 0,
   };
   const skippedFiles: ScanResult['skippedFiles'] = [];
+  const analyzedPaths: string[] = [];
   const errors: ScanResult['errors'] = [];
   const seen = new Set<number>(); // photo ids found this scan (ids, not paths: a tenth of the memory)
   const protectedDirs: string[] = []; // could not be read: photos under them are not "missing"
@@ -279,6 +282,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
       faces: analysis.faces.map((f) => ({ ...f, embeddingQ: quantize(f.embedding) })),
     });
     seen.add(photoId);
+    analyzedPaths.push(ev.path);
     counts.analyzed++;
     counts.faces += faceIds.length;
   };
@@ -336,7 +340,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     const state = controller.signal.aborted ? 'cancelled' : 'done';
     write.updateScanJob(jobId, state, counts);
     emit(state, true);
-    return { jobId, state, counts, skippedFiles, errors, durationMs: Date.now() - started };
+    return { jobId, state, counts, skippedFiles, analyzedPaths, errors, durationMs: Date.now() - started };
   } catch (err) {
     await Promise.allSettled(inFlight);
     write.updateScanJob(jobId, 'failed', counts, err instanceof Error ? err.message : String(err));

@@ -522,6 +522,19 @@ export class LibraryService {
             .map((f) => ({ faceId: f.faceId, photoId: f.photoId, box: f.box, quality: f.quality })),
         };
       },
+      listSuggestions: ({ personId, maxConfidence, limit }) => ({
+        faces: this.#queries.suggestions(personId, maxConfidence, limit).map((r) => ({
+          faceId: r.faceId,
+          photoId: r.photoId,
+          personId: r.personId,
+          box: { x: r.x, y: r.y, w: r.w, h: r.h },
+          confidence: r.confidence,
+        })),
+      }),
+      listPhotos: ({ personIds, limit, offset }) => {
+        const { total, rows } = this.#queries.photosWithAll(personIds, limit, offset);
+        return { total, photos: rows.map((r) => ({ ...r, fileName: basename(r.path) })) };
+      },
       getPhoto: ({ photoId }) => this.#getPhoto(photoId),
 
       renamePerson: ({ personId, name }) => this.#correct('correction', c.renamePerson(personId, name)),

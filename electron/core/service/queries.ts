@@ -41,7 +41,48 @@ export interface PhotoRow {
   status: PhotoStatus;
 }
 
+export interface SuggestionRow {
+  faceId: number;
+  photoId: number;
+  personId: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  confidence: number;
+}
+
+// Review suggestions read auto assignments by confidence, lowest first: store migration 0002's
+// partial indexes make that an index range scan (no sort, no full scan).
+
+/** Photos that show every person in the JSON array @ids (@n of them, distinct), dated first. */
+const PHOTOS_WITH_ALL = `WITH hits AS (
+    SELECT f.photo_id AS photoId FROM assignments a JOIN faces f ON f.id = a.face_id
+    WHERE a.person_id IN (SELECT value FROM json_each(@ids))
+    GROUP BY f.photo_id HAVING count(DISTINCT a.person_id) = @n)
+  SELECT p.id AS photoId, p.path, p.taken_at AS takenAt, p.width, p.height, p.status
+  FROM hits h JOIN photos p ON p.id = h.photoId WHERE p.status = 'analyzed'`;
+const PHOTO_ORDER = 'ORDER BY p.taken_at IS NULL, p.taken_at, p.path';
+
 export const SERVICE_SQL = {
+  suggestionsOfPerson: `SELECT a.face_id AS faceId, f.photo_id AS photoId, a.person_id AS personId,
+    f.x, f.y, f.w, f.h, a.confidence
+    FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id
+    WHERE a.person_id = @personId AND a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence <= @max
+      AND p.status <> 'missing'
+    ORDER BY a.confidence, a.face_id LIMIT @limit`,
+  suggestions: `SELECT a.face_id AS faceId, f.photo_id AS photoId, a.person_id AS personId,
+    f.x, f.y, f.w, f.h, a.confidence
+    FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id
+      JOIN people pe ON pe.id = a.person_id
+    WHERE a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence <= @max
+      AND p.status <> 'missing' AND pe.hidden = 0
+    ORDER BY a.confidence, a.face_id LIMIT @limit`,
+  photosWithAll: `${PHOTOS_WITH_ALL} ${PHOTO_ORDER} LIMIT @limit OFFSET @offset`,
+  photosWithAllCount: `SELECT count(*) FROM (${PHOTOS_WITH_ALL})`,
+  allPhotos: `SELECT p.id AS photoId, p.path, p.taken_at AS takenAt, p.width, p.height, p.status
+    FROM photos p WHERE p.status = 'analyzed' ${PHOTO_ORDER} LIMIT @limit OFFSET @offset`,
+  allPhotosCount: `SELECT count(*) FROM photos WHERE status = 'analyzed'`,
   face: `SELECT f.id AS faceId, f.photo_id AS photoId, f.source, f.x, f.y, f.w, f.h, p.path, p.status,
     p.width, p.height, p.mtime_ms AS mtimeMs
     FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = ?`,
@@ -71,9 +112,25 @@ export class ServiceQueries {
   readonly #photoFaces;
   readonly #personPhotos;
   readonly #unassignedCount;
+  readonly #suggestionsOfPerson;
+  readonly #suggestions;
+  readonly #photosWithAll;
+  readonly #photosWithAllCount;
+  readonly #allPhotos;
+  readonly #allPhotosCount;
 
   constructor(library: Library) {
     const db = library.db;
+    this.#suggestionsOfPerson = db.prepare<[{ personId: number; max: number; limit: number }], SuggestionRow>(
+      SERVICE_SQL.suggestionsOfPerson,
+    );
+    this.#suggestions = db.prepare<[{ max: number; limit: number }], SuggestionRow>(SERVICE_SQL.suggestions);
+    type Page = { limit: number; offset: number };
+    type People = { ids: string; n: number };
+    this.#photosWithAll = db.prepare<[People & Page], PhotoRow>(SERVICE_SQL.photosWithAll);
+    this.#photosWithAllCount = db.prepare<[People], number>(SERVICE_SQL.photosWithAllCount).pluck();
+    this.#allPhotos = db.prepare<[Page], PhotoRow>(SERVICE_SQL.allPhotos);
+    this.#allPhotosCount = db.prepare<[], number>(SERVICE_SQL.allPhotosCount).pluck();
     this.#person = db.prepare<[number], PersonSummaryRow>(READ_SQL.person);
     this.#face = db.prepare<[number], FaceLookup>(SERVICE_SQL.face);
     this.#photoFaces = db.prepare<[number], PhotoFaceRow>(SERVICE_SQL.photoFaces);
@@ -100,5 +157,29 @@ export class ServiceQueries {
 
   unassignedCount(): number {
     return this.#unassignedCount.get() ?? 0;
+  }
+
+  /** Low-confidence auto assignments, lowest first: one person's, or every visible person's. */
+  suggestions(personId: number | undefined, maxConfidence: number, limit: number): SuggestionRow[] {
+    return personId === undefined
+      ? this.#suggestions.all({ max: maxConfidence, limit })
+      : this.#suggestionsOfPerson.all({ personId, max: maxConfidence, limit });
+  }
+
+  /** Photos showing all of `personIds` (every analyzed photo when empty), by date, one page. */
+  photosWithAll(
+    personIds: readonly number[],
+    limit: number,
+    offset: number,
+  ): { total: number; rows: PhotoRow[] } {
+    const ids = [...new Set(personIds)];
+    if (ids.length === 0) {
+      return { total: this.#allPhotosCount.get() ?? 0, rows: this.#allPhotos.all({ limit, offset }) };
+    }
+    const people = { ids: JSON.stringify(ids), n: ids.length };
+    return {
+      total: this.#photosWithAllCount.get(people) ?? 0,
+      rows: this.#photosWithAll.all({ ...people, limit, offset }),
+    };
   }
 }

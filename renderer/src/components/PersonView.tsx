@@ -21,6 +21,7 @@ import {
   UserMinusIcon,
 } from './icons.tsx';
 import { PersonPicker } from './PersonPicker.tsx';
+import { ReviewDialog } from './ReviewDialog.tsx';
 import { FaceThumb, faceSizeFor, PhotoThumb } from './Thumbs.tsx';
 import { VirtualGrid } from './VirtualGrid.tsx';
 
@@ -41,6 +42,7 @@ export function PersonView() {
   return (
     <section className="view" aria-label={displayName(person)}>
       {tab === 'faces' ? <FacesGrid /> : <PhotosGrid />}
+      <ReviewDialog />
       {/* The header is rendered inside each grid so it scrolls away with the content. */}
       <span className="sr-only" aria-live="polite">
         {displayName(person)}: {plural(person.faceCount, 'face')}
@@ -62,6 +64,7 @@ function PersonHeader() {
   const detail = useApp((s) => s.person)!;
   const tab = useApp((s) => s.personTab);
   const busy = useApp((s) => s.busy);
+  const suggestions = useApp((s) => s.suggestions.length);
   const actions = useActions();
   const { person } = detail;
   const [editing, setEditing] = useState(false);
@@ -131,6 +134,17 @@ function PersonHeader() {
             <button type="button" className="button" disabled={busy} onClick={() => setMerging(true)}>
               <MergeIcon size={16} /> Merge into…
             </button>
+            {suggestions > 0 && (
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={actions.startReview}
+                title="Faces Kith was least sure of: yes or no, one at a time"
+              >
+                <CheckIcon size={16} /> Review {plural(suggestions, 'suggestion')}
+              </button>
+            )}
           </div>
         </div>
       </div>
@@ -179,7 +193,7 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
     >
       {n === 0 ? (
         <span className="muted">
-          Click faces to select them · Shift-click for a range · ⌘/Ctrl-click to add
+          Click faces to select them · Shift-click for a range · ⌘/Ctrl-click to add · drag to select many
         </span>
       ) : (
         <>
@@ -304,6 +318,13 @@ function FacesGrid() {
         onCellClick={(i, e) => actions.selectFace(faces[i]!.faceId, modeOf(e))}
         onCellToggle={(i, extend) => actions.selectFace(faces[i]!.faceId, extend ? 'add-range' : 'toggle')}
         onCellOpen={(i) => void actions.openPhoto(faces[i]!.photoId, sequence)}
+        onBand={(indices, additive, start) =>
+          actions.bandSelectFaces(
+            indices.map((i) => faces[i]!.faceId),
+            additive,
+            start,
+          )
+        }
       />
     </div>
   );

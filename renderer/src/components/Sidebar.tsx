@@ -3,7 +3,15 @@ import type { ReactNode } from 'react';
 import { useActions, useApp } from '../context.ts';
 import { num } from '../format.ts';
 import type { Route } from '../store/app-store.ts';
-import { FolderIcon, PeopleIcon, RedoIcon, UndoIcon, UnknownFaceIcon } from './icons.tsx';
+import {
+  FolderIcon,
+  KeyboardIcon,
+  PeopleIcon,
+  PhotoIcon,
+  RedoIcon,
+  UndoIcon,
+  UnknownFaceIcon,
+} from './icons.tsx';
 import { isScanActive, ScanProgress } from './LibraryView.tsx';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -42,6 +50,14 @@ export function Sidebar() {
           shortcut={`${MOD}2`}
         />
         <NavItem
+          active={current === 'photos'}
+          onClick={() => go({ view: 'photos' })}
+          icon={<PhotoIcon />}
+          label="Photos"
+          count={undefined}
+          shortcut={`${MOD}4`}
+        />
+        <NavItem
           active={current === 'library'}
           onClick={() => go({ view: 'library' })}
           icon={<FolderIcon />}
@@ -56,6 +72,15 @@ export function Sidebar() {
           <ScanProgress scan={scan} compact />
         </button>
       )}
+      <button
+        type="button"
+        className="button is-quiet sidebar-help"
+        onClick={() => actions.setShortcutsOpen(true)}
+        aria-keyshortcuts="?"
+        title="Keyboard shortcuts (?)"
+      >
+        <KeyboardIcon size={16} /> Shortcuts
+      </button>
       <div className="history-buttons" role="toolbar" aria-label="History">
         <button
           type="button"

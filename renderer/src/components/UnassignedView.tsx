@@ -63,6 +63,13 @@ export function UnassignedView() {
           onCellClick={(i, e) => actions.selectFace(faces[i]!.faceId, modeOf(e))}
           onCellToggle={(i, extend) => actions.selectFace(faces[i]!.faceId, extend ? 'add-range' : 'toggle')}
           onCellOpen={(i) => void actions.openPhoto(faces[i]!.photoId, sequence)}
+          onBand={(indices, additive, start) =>
+            actions.bandSelectFaces(
+              indices.map((i) => faces[i]!.faceId),
+              additive,
+              start,
+            )
+          }
         />
       </div>
     </section>

@@ -6,6 +6,7 @@ import {
   type DragEvent,
   type KeyboardEvent,
   type MouseEvent,
+  type PointerEvent,
   type ReactNode,
   useCallback,
   useEffect,
@@ -13,6 +14,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { cellsInRect, type Rect } from '../store/selection.ts';
 
 export interface VirtualGridProps {
   count: number;
@@ -41,6 +43,12 @@ export interface VirtualGridProps {
   draggable?: boolean;
   onCellDragStart?: (index: number, e: DragEvent) => void;
   onCellDrop?: (index: number, e: DragEvent) => void;
+  /**
+   * Drag-select: a press on the grid and a drag draws a rubber band; called with the indices it
+   * touches (also those scrolled out of view) on every move. `additive`: Shift/Ctrl/Cmd was held.
+   * `start` is true on the first call of a drag (take the selection to add to then).
+   */
+  onBand?: (indices: readonly number[], additive: boolean, start: boolean) => void;
   /** Rendered above the cells, scrolling with them. */
   header?: ReactNode;
   empty?: ReactNode;
@@ -56,6 +64,14 @@ export function VirtualGrid(props: VirtualGridProps) {
   const [focusIndex, setFocusIndex] = useState(0);
   const [dropIndex, setDropIndex] = useState<number | null>(null);
   const pendingFocus = useRef<number | null>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  /** The drag in progress: where it started (body coordinates), and whether it moved far enough. */
+  const drag = useRef<{ x: number; y: number; additive: boolean; active: boolean; pointerId: number } | null>(
+    null,
+  );
+  /** A drag just ended: swallow the click that follows it. */
+  const suppressClick = useRef(false);
+  const [band, setBand] = useState<Rect | null>(null);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -167,6 +183,65 @@ export function VirtualGrid(props: VirtualGridProps) {
     if (e.shiftKey) props.onCellToggle?.(clamped, true);
   };
 
+  const bodyPoint = (e: { clientX: number; clientY: number }) => {
+    const r = bodyRef.current?.getBoundingClientRect();
+    return { x: e.clientX - (r?.left ?? 0), y: e.clientY - (r?.top ?? 0) };
+  };
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    if (!props.onBand || e.button !== 0 || e.pointerType === 'touch') return;
+    const p = bodyPoint(e);
+    drag.current = {
+      ...p,
+      additive: e.shiftKey || e.ctrlKey || e.metaKey,
+      active: false,
+      pointerId: e.pointerId,
+    };
+  };
+
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d || !props.onBand || d.pointerId !== e.pointerId) return;
+    const p = bodyPoint(e);
+    const start = !d.active;
+    if (start) {
+      if (Math.hypot(p.x - d.x, p.y - d.y) < 5) return; // a click, not a drag (yet)
+      d.active = true;
+      suppressClick.current = true;
+      bodyRef.current?.setPointerCapture(e.pointerId);
+    }
+    const rect: Rect = { x0: d.x, y0: d.y, x1: p.x, y1: p.y };
+    setBand(rect);
+    const hit = cellsInRect(rect, {
+      count,
+      columns,
+      cellWidth,
+      cellHeight: rowHeight - gap,
+      gap,
+      padding,
+    });
+    props.onBand(hit, d.additive, start);
+    // Near the top or bottom edge of the scroller: scroll, so a band can reach beyond the view.
+    const sc = scrollRef.current;
+    if (sc) {
+      const r = sc.getBoundingClientRect();
+      if (e.clientY < r.top + 40) sc.scrollTop -= 20;
+      else if (e.clientY > r.bottom - 40) sc.scrollTop += 20;
+    }
+  };
+
+  const endDrag = (e: PointerEvent<HTMLDivElement>) => {
+    const d = drag.current;
+    if (!d || d.pointerId !== e.pointerId) return;
+    drag.current = null;
+    setBand(null);
+    if (bodyRef.current?.hasPointerCapture(e.pointerId)) bodyRef.current.releasePointerCapture(e.pointerId);
+    // The click that ends a drag must not (de)select the cell under the pointer; a plain click has
+    // no drag before it, so nothing is swallowed then.
+    if (!d.active) suppressClick.current = false;
+    else setTimeout(() => (suppressClick.current = false), 0);
+  };
+
   const items = virtualizer.getVirtualItems();
   const scrolling = virtualizer.isScrolling;
 
@@ -182,10 +257,34 @@ export function VirtualGrid(props: VirtualGridProps) {
         aria-label={props.label}
         aria-multiselectable={props.multiselectable ?? false}
         tabIndex={-1}
+        ref={bodyRef}
         onKeyDown={onKeyDown}
-        className={`vgrid-body${props.selecting ? ' has-selection' : ''}`}
+        onPointerDown={props.onBand ? onPointerDown : undefined}
+        onPointerMove={props.onBand ? onPointerMove : undefined}
+        onPointerUp={props.onBand ? endDrag : undefined}
+        onPointerCancel={props.onBand ? endDrag : undefined}
+        onClickCapture={(e) => {
+          if (suppressClick.current) {
+            e.stopPropagation();
+            suppressClick.current = false;
+          }
+        }}
+        className={`vgrid-body${props.selecting ? ' has-selection' : ''}${props.onBand ? ' can-band' : ''}${band ? ' is-banding' : ''}`}
         style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
       >
+        {band && (
+          <div
+            className="rubber-band"
+            aria-hidden="true"
+            data-testid="rubber-band"
+            style={{
+              left: Math.min(band.x0, band.x1),
+              top: Math.min(band.y0, band.y1),
+              width: Math.abs(band.x1 - band.x0),
+              height: Math.abs(band.y1 - band.y0),
+            }}
+          />
+        )}
         {items.map((row) => {
           const start = row.index * columns;
           const end = Math.min(count, start + columns);

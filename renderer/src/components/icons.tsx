@@ -160,3 +160,16 @@ export const PencilIcon = (p: P) => (
     <path d="m13.5 6.5 4 4" />
   </Icon>
 );
+export const PhotoIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="3" y="5" width="18" height="14" rx="2" />
+    <circle cx="9" cy="10" r="1.8" />
+    <path d="m21 16-5-5-8 8" />
+  </Icon>
+);
+export const KeyboardIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="2.5" y="6" width="19" height="12" rx="2" />
+    <path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" />
+  </Icon>
+);

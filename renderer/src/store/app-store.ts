@@ -7,20 +7,46 @@ import type {
   LibraryStatus,
   Output,
   PersonSummary,
+  PhotoSummary,
   ScanStatus,
   Settings,
   SkippedFile,
+  Suggestion,
   UnassignedFace,
 } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/api-core.ts';
 import type { KithClient } from '../api/client.ts';
-import { emptySelection, prune, type Selection, type SelectMode, select, selectAll } from './selection.ts';
+import {
+  bandSelect,
+  emptySelection,
+  prune,
+  type Selection,
+  type SelectMode,
+  select,
+  selectAll,
+} from './selection.ts';
 
 export type Route =
   | { view: 'people' }
   | { view: 'person'; personId: number }
   | { view: 'unassigned' }
+  | { view: 'photos' }
   | { view: 'library' };
+
+/** Auto-assigned faces at or below this confidence are offered for review (yes / no). */
+export const REVIEW_MAX_CONFIDENCE = 0.5;
+/** At most this many people in the Photos filter (the API's limit). */
+export const MAX_PHOTO_FILTER = 20;
+
+/** The review (yes / no) of one person's low-confidence faces, one face at a time. */
+export interface Review {
+  personId: number;
+  faces: readonly Suggestion[];
+  index: number;
+  /** Answers given: yes (confirmed), no (rejected). */
+  yes: number;
+  no: number;
+}
 
 export interface PeopleQuery {
   sort: 'size' | 'name';
@@ -66,6 +92,16 @@ export interface AppState {
   unassignedTotal: number;
   unassignedSelection: Selection;
   photo: PhotoViewer | null;
+  /** The current person's low-confidence faces (lowest first), offered for review. */
+  suggestions: readonly Suggestion[];
+  review: Review | null;
+  /** The Photos view: the people chosen (photos show all of them), and the photos. */
+  photoFilter: readonly number[];
+  photos: readonly PhotoSummary[];
+  photosTotal: number;
+  photosLoaded: boolean;
+  /** The keyboard-shortcut overlay (`?`). */
+  shortcutsOpen: boolean;
   skipped: readonly SkippedFile[] | null;
   skippedTotal: number;
   toasts: readonly Toast[];
@@ -96,6 +132,24 @@ export interface AppActions {
   selectFace(id: number, mode: SelectMode): void;
   selectAllFaces(): void;
   clearFaceSelection(): void;
+  /**
+   * Drag-select: the rubber band covers `ids`; `additive` adds them to the selection the drag
+   * started from (`start`: the first call of a drag).
+   */
+  bandSelectFaces(ids: readonly number[], additive: boolean, start: boolean): void;
+
+  /** Photos view: show photos with all of `personIds` (none: all photos). */
+  setPhotoFilter(personIds: readonly number[]): Promise<void>;
+  togglePhotoPerson(personId: number): Promise<void>;
+
+  /** Starts reviewing the current person's suggestions. */
+  startReview(): void;
+  /** yes → confirmFaces, no → rejectFaces (both undoable), skip → next face. */
+  answerReview(answer: 'yes' | 'no' | 'skip'): Promise<void>;
+  closeReview(): void;
+
+  /** Opens or closes the shortcut overlay; no argument toggles it. */
+  setShortcutsOpen(open?: boolean): void;
 
   openPhoto(photoId: number, sequence?: readonly number[]): Promise<void>;
   stepPhoto(delta: 1 | -1): Promise<void>;
@@ -179,6 +233,8 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
   let refreshing: Promise<void> | null = null;
   let again = false;
   let unsubscribe: Array<() => void> = [];
+  /** The selection a drag-select started from (added to while Shift/Ctrl/Cmd is held). */
+  let bandBase: Selection = emptySelection;
 
   const store = createStore<AppState>()((set, get) => {
     const toast = (message: string, kind: Toast['kind'] = 'info', undo = false) => {
@@ -209,11 +265,15 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
 
     const loadPerson = async (personId: number) => {
       try {
-        const detail = await api.getPerson({ personId });
+        const [detail, { faces: suggestions }] = await Promise.all([
+          api.getPerson({ personId }),
+          api.listSuggestions({ personId, maxConfidence: REVIEW_MAX_CONFIDENCE, limit: 500 }),
+        ]);
         const route = get().route;
         if (route.view !== 'person' || route.personId !== personId) return;
         set((s) => ({
           person: detail,
+          suggestions,
           faceSelection: prune(
             s.faceSelection,
             detail.faces.map((f) => f.faceId),
@@ -241,6 +301,13 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       }));
     };
 
+    const loadPhotos = async () => {
+      const filter = get().photoFilter;
+      const r = await api.listPhotos({ personIds: [...filter], limit: 50_000 });
+      if (get().photoFilter !== filter) return; // changed meanwhile: a newer load answers
+      set({ photos: r.photos, photosTotal: r.total, photosLoaded: true });
+    };
+
     const loadPhoto = async () => {
       const viewer = get().photo;
       if (!viewer) return;
@@ -255,6 +322,7 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       const work: Array<Promise<void>> = [loadPeople()];
       if (route.view === 'person') work.push(loadPerson(route.personId));
       if (route.view === 'unassigned') work.push(loadUnassigned());
+      if (route.view === 'photos') work.push(loadPhotos());
       if (route.view === 'library' && get().skipped !== null) work.push(get().actions.loadSkipped());
       if (get().photo) work.push(loadPhoto());
       await Promise.all(work);
@@ -362,12 +430,21 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
           route.view === 'person' && cur.view === 'person' && cur.personId === route.personId;
         set({
           route,
-          ...(samePerson ? {} : { person: null, faceSelection: emptySelection, personTab: 'faces' as const }),
+          ...(samePerson
+            ? {}
+            : {
+                person: null,
+                faceSelection: emptySelection,
+                personTab: 'faces' as const,
+                suggestions: [],
+                review: null,
+              }),
           ...(route.view === 'unassigned' ? {} : { unassignedSelection: emptySelection }),
         });
         try {
           if (route.view === 'person') await loadPerson(route.personId);
           else if (route.view === 'unassigned') await loadUnassigned();
+          else if (route.view === 'photos') await loadPhotos();
           else if (route.view === 'people' && !get().peopleLoaded) await loadPeople();
           else if (route.view === 'library') await get().actions.loadSkipped();
         } catch (err) {
@@ -477,6 +554,69 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
         else set({ faceSelection: selectAll(s.person?.faces.map((f) => f.faceId) ?? []) });
       },
       clearFaceSelection: () => set({ faceSelection: emptySelection, unassignedSelection: emptySelection }),
+      bandSelectFaces(ids, additive, start) {
+        const s = get();
+        const unassigned = s.route.view === 'unassigned';
+        if (start) bandBase = unassigned ? s.unassignedSelection : s.faceSelection;
+        const order = unassigned
+          ? s.unassigned.map((f) => f.faceId)
+          : (s.person?.faces.map((f) => f.faceId) ?? []);
+        const next = bandSelect(bandBase, order, ids, additive);
+        set(unassigned ? { unassignedSelection: next } : { faceSelection: next });
+      },
+
+      async setPhotoFilter(personIds) {
+        set({ photoFilter: [...new Set(personIds)].slice(0, MAX_PHOTO_FILTER) });
+        try {
+          await loadPhotos();
+        } catch (err) {
+          fail(err);
+        }
+      },
+      togglePhotoPerson(personId) {
+        const cur = get().photoFilter;
+        return get().actions.setPhotoFilter(
+          cur.includes(personId) ? cur.filter((x) => x !== personId) : [...cur, personId],
+        );
+      },
+
+      startReview() {
+        const s = get();
+        if (!s.person || s.suggestions.length === 0) return;
+        set({ review: { personId: s.person.person.id, faces: s.suggestions, index: 0, yes: 0, no: 0 } });
+      },
+      async answerReview(answer) {
+        const r = get().review;
+        if (!r || get().busy) return;
+        const face = r.faces[r.index];
+        const next = () =>
+          set((s) => {
+            if (!s.review) return {};
+            const review = {
+              ...s.review,
+              index: s.review.index + 1,
+              yes: s.review.yes + (answer === 'yes' ? 1 : 0),
+              no: s.review.no + (answer === 'no' ? 1 : 0),
+            };
+            return { review: review.index >= review.faces.length ? null : review };
+          });
+        if (!face || answer === 'skip') {
+          next();
+          return;
+        }
+        const name = nameOf(face.personId);
+        await correct(
+          () =>
+            answer === 'yes'
+              ? api.confirmFaces({ faceIds: [face.faceId], personId: face.personId })
+              : api.rejectFaces({ faceIds: [face.faceId] }),
+          () => (answer === 'yes' ? `Confirmed: ${name}` : `Not ${name}: face removed`),
+          next,
+        );
+      },
+      closeReview: () => set({ review: null }),
+
+      setShortcutsOpen: (open) => set((s) => ({ shortcutsOpen: open ?? !s.shortcutsOpen })),
 
       async openPhoto(photoId, sequence = []) {
         set({ photo: { photoId, sequence: sequence.length ? sequence : [photoId], detail: null } });
@@ -648,6 +788,13 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       unassignedTotal: 0,
       unassignedSelection: emptySelection,
       photo: null,
+      suggestions: [],
+      review: null,
+      photoFilter: [],
+      photos: [],
+      photosTotal: 0,
+      photosLoaded: false,
+      shortcutsOpen: false,
       skipped: null,
       skippedTotal: 0,
       toasts: [],

@@ -93,10 +93,12 @@ function fakeScan(fx: { scans: ScanJobOptions[]; release: (() => void) | null })
         state: cancelled ? 'cancelled' : 'done',
         counts,
         skippedFiles: [],
+        analyzedPaths: [],
         errors: [],
         durationMs: 5,
       },
       clustering,
+      imported: null,
     };
   };
 }

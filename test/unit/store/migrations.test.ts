@@ -59,6 +59,29 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(db: Da
       assert.throws(() => db.exec(`INSERT INTO settings (key, value) VALUES ('bad', 'not json')`), /CHECK/);
     },
   },
+  // v1 → v2: review indexes; existing assignments keep working and the review query uses them.
+  1: {
+    seed(db) {
+      db.exec(`
+        INSERT INTO photos (id, path, size, mtime_ms, status, created_at, updated_at) VALUES (1, '/a.jpg', 1, 1, 'analyzed', 0, 0);
+        INSERT INTO faces (id, photo_id, source, x, y, w, h, created_at) VALUES (1, 1, 'manual', 0, 0, 10, 10, 0);
+        INSERT INTO people (id, name, created_at, updated_at) VALUES (1, 'Ann', 0, 0);
+        INSERT INTO assignments (face_id, person_id, source, confidence, assigned_at) VALUES (1, 1, 'auto', 0.3, 0);
+      `);
+    },
+    check(db) {
+      const plan = db
+        .prepare<[], { detail: string }>(
+          `EXPLAIN QUERY PLAN SELECT face_id FROM assignments
+           WHERE person_id = 1 AND source = 'auto' AND confidence IS NOT NULL ORDER BY confidence LIMIT 10`,
+        )
+        .all()
+        .map((r) => r.detail)
+        .join(' | ');
+      assert.match(plan, /assignments_auto_by_person_confidence/);
+      assert.equal(db.prepare<[], number>('SELECT count(*) FROM assignments').pluck().get(), 1);
+    },
+  },
 };
 
 function freshDb(t: { after(fn: () => void): void }): Database.Database {
