@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
+import {
+  type Adapter,
+  adaptedEmbeddings,
+  adapterBackward,
+  adapterForward,
+  applyAdapter,
+  createAdapter,
+  deserializeAdapter,
+  mulberry32,
+  serializeAdapter,
+} from '../../../ml/train/adapter.ts';
+import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
+import { gateAdapter } from '../../../ml/train/gate.ts';
+import { applyLinearMap, fitLinearMap } from '../../../ml/train/harmonic.ts';
+import {
+  batchLoss,
+  mineSemiHard,
+  pairwiseSqDist,
+  type Triplet,
+  trainAdapter,
+  tripletLoss,
+} from '../../../ml/train/triplet.ts';
+
+const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
+
+function unitRows(n: number, dim: number, rand: () => number): Float32Array {
+  const x = new Float32Array(n * dim);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = rand() * 2 - 1;
+      x[r * dim + k] = v;
+      s += v * v;
+    }
+    for (let k = 0; k < dim; k++) x[r * dim + k]! /= Math.sqrt(s);
+  }
+  return x;
+}
+
+/** Analytic gradient of the triplet loss through adapter + normalisation vs central differences. */
+function gradientCheck(adapter: Adapter, x: Float32Array, triplets: Triplet[], alpha: number): void {
+  const cache = adapterForward(adapter, x);
+  const { grad: gy, active } = tripletLoss(cache.y, adapter.dim, triplets, alpha);
+  assert.ok(active > 0, 'the check needs active triplets');
+  const analytic = adapterBackward(adapter, cache, gy);
+  const p = adapter.params;
+  let worst = 0;
+  for (let i = 0; i < p.length; i++) {
+    const orig = p[i]!;
+    const eps = 1e-2;
+    p[i] = orig + eps;
+    const up = p[i]!;
+    const lp = batchLoss(adapter, x, triplets, alpha);
+    p[i] = orig - eps;
+    const down = p[i]!;
+    const lm = batchLoss(adapter, x, triplets, alpha);
+    p[i] = orig;
+    const numeric = (lp - lm) / (up - down);
+    const err = Math.abs(numeric - analytic[i]!) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[i]!));
+    worst = Math.max(worst, err);
+  }
+  assert.ok(worst < 2e-2, `worst relative gradient error ${worst}`);
+}
+
+test('residual adapter: gradients through the L2 normalisation match finite differences', () => {
+  const rand = mulberry32(3);
+  const dim = 5;
+  const adapter = createAdapter(dim);
+  for (let i = 0; i < adapter.params.length; i++) adapter.params[i] = (rand() - 0.5) * 0.6;
+  const x = unitRows(6, dim, rand);
+  // Large α keeps every triplet active (the hinge is not differentiable at 0).
+  const triplets = [
+    { a: 0, p: 1, n: 2 },
+    { a: 3, p: 4, n: 5 },
+    { a: 1, p: 0, n: 5 },
+  ];
+  gradientCheck(adapter, x, triplets, 4);
+});
+
+test('mlp adapter: gradients match finite differences', () => {
+  const rand = mulberry32(5);
+  const dim = 4;
+  const adapter = createAdapter(dim, { kind: 'mlp', hidden: 3, seed: 2 });
+  for (let i = 0; i < adapter.params.length; i++) adapter.params[i] = (rand() - 0.5) * 1.2;
+  const x = unitRows(5, dim, rand);
+  gradientCheck(
+    adapter,
+    x,
+    [
+      { a: 0, p: 1, n: 2 },
+      { a: 2, p: 3, n: 4 },
+    ],
+    4,
+  );
+});
+
+test('a fresh adapter is the identity; serialisation round-trips exactly', () => {
+  const rand = mulberry32(9);
+  const x = unitRows(4, 8, rand);
+  for (const kind of ['residual', 'mlp'] as const) {
+    const a = createAdapter(8, { kind, hidden: 6 });
+    const y = applyAdapter(a, x);
+    for (let i = 0; i < x.length; i++) assert.ok(Math.abs(y[i]! - x[i]!) < 1e-6);
+    for (let i = 0; i < a.params.length; i++) a.params[i] = rand() - 0.5;
+    const b = deserializeAdapter(JSON.parse(JSON.stringify(serializeAdapter(a))));
+    assert.deepEqual(b, a);
+    const m = adaptedEmbeddings({ dim: 8, data: x, count: 4 }, b);
+    assert.deepEqual(m.data, applyAdapter(a, x));
+    assert.equal(m.count, 4);
+  }
+  assert.throws(() => deserializeAdapter({ format: 'kith-adapter', version: 99 }), /version 99/);
+});
+
+test('semi-hard mining picks the closest negative beyond the positive, else the least hard one', () => {
+  // 1-D points: identity 0 at 0 and 1; identity 1 at 1.05 and 3; a lone face (label 2) at 0.5.
+  const pos = [0, 1, 1.05, 3, 0.5];
+  const labels = Int32Array.from([0, 0, 1, 1, 2]);
+  const y = Float32Array.from(pos);
+  const got = mineSemiHard(pairwiseSqDist(y, 1), labels);
+  const key = (t: Triplet) => `${t.a}-${t.p}-${t.n}`;
+  // a=0,p=1: d_ap=1; negatives 2 (1.1025), 3 (9), 4 (0.25): closest beyond 1 is 2 (semi-hard: < 1.2).
+  // a=1,p=0: d_ap=1; negatives 2 (0.0025), 3 (4), 4 (0.25): closest beyond 1 is 3 (satisfied: loss 0).
+  // a=2,p=3: d_ap=3.8025; negatives 0 (1.1025), 1 (0.0025), 4 (0.3025): all hard → least hard, 0.
+  // a=3,p=2: d_ap=3.8025; negatives 0 (9), 1 (4), 4 (6.25): closest beyond is 1 (semi-hard).
+  // The lone face has no positive, so it is never an anchor.
+  assert.deepEqual(got.map(key).sort(), ['0-1-2', '1-0-3', '2-3-0', '3-2-1']);
+  const { loss, active } = tripletLoss(y, 1, got, 0.2);
+  // Active: 0.0975 + 2.9 + 0.0025 = 3.0; the mean is over all 4 mined triplets.
+  assert.equal(active, 3);
+  assert.ok(Math.abs(loss - 3 / 4) < 1e-4, `loss ${loss}`);
+});
+
+/** A small labelled set: a few LFW identities from the saved embeddings file, else synthetic. */
+async function smallSet(): Promise<{ dim: number; embeddings: Float32Array; labels: Int32Array }> {
+  if (existsSync(EMB_FILE)) {
+    const f = await readEmbeddingsFile(EMB_FILE);
+    const byId = new Map<number, number[]>();
+    f.labels.forEach((l, i) => {
+      byId.set(l, [...(byId.get(l) ?? []), i]);
+    });
+    const ids = [...byId.entries()].filter(([, v]) => v.length >= 6).slice(0, 8);
+    const rows = ids.flatMap(([, v]) => v.slice(0, 6));
+    const embeddings = new Float32Array(rows.length * f.dim);
+    rows.forEach((r, i) => {
+      embeddings.set(f.embeddings.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim);
+    });
+    const labels = Int32Array.from(ids.flatMap(([, v], k) => v.slice(0, 6).map(() => k)));
+    return { dim: f.dim, embeddings, labels };
+  }
+  const s = syntheticEmbeddings({ n: 48, identities: 8, dim: 64, seed: 4 });
+  return { dim: s.dim, embeddings: s.embeddings, labels: s.labels };
+}
+
+test('training lowers the triplet loss on a small real set (synthetic when the file is absent)', async () => {
+  const set = await smallSet();
+  // α = 1 so that the pre-trained embedder still violates some triplets.
+  const alpha = 1;
+  const all = (a: Adapter) => {
+    const y = applyAdapter(a, set.embeddings);
+    return tripletLoss(y, set.dim, mineSemiHard(pairwiseSqDist(y, set.dim), set.labels), alpha).loss;
+  };
+  const before = all(createAdapter(set.dim));
+  assert.ok(before > 0);
+  const r = await trainAdapter(set, {
+    steps: 30,
+    alpha,
+    identitiesPerBatch: 8,
+    facesPerIdentity: 4,
+    learningRate: 3e-4,
+    seed: 7,
+  });
+  const after = all(r.adapter);
+  assert.ok(after < 0.8 * before, `loss ${before} → ${after}`);
+  // Deterministic with a seed.
+  const again = await trainAdapter(set, {
+    steps: 3,
+    alpha,
+    identitiesPerBatch: 8,
+    facesPerIdentity: 4,
+    learningRate: 3e-4,
+    seed: 7,
+  });
+  assert.deepEqual(again.losses, r.losses.slice(0, 3));
+});
+
+test('training honours an AbortSignal', async () => {
+  const set = await smallSet();
+  const ac = new AbortController();
+  ac.abort(new Error('stop'));
+  await assert.rejects(trainAdapter(set, { steps: 5, signal: ac.signal }), /stop/);
+});
+
+test('the gate refuses an adapter that hurts and keeps the identity out of it', async () => {
+  const s = syntheticEmbeddings({ n: 60, identities: 12, dim: 32, seed: 11 });
+  const set = { dim: s.dim, embeddings: s.embeddings, labels: s.labels, threshold: 1 };
+  const bad = createAdapter(s.dim);
+  const rand = mulberry32(1);
+  for (let i = 0; i < s.dim * s.dim; i++) bad.params[i] = (rand() - 0.5) * 2;
+  const r = await gateAdapter(bad, set);
+  assert.equal(r.keep, false, r.reason);
+  assert.ok(r.after.pairwise_f < r.before.pairwise_f);
+  // The identity changes nothing: no gain, not kept either.
+  assert.equal((await gateAdapter(createAdapter(s.dim), set)).keep, false);
+});
+
+test('harmonic map: ridge least squares recovers a known linear map between spaces', () => {
+  const rand = mulberry32(21);
+  const from = 6;
+  const to = 3;
+  const w = Float32Array.from({ length: from * to }, () => rand() - 0.5);
+  const n = 200;
+  const x = unitRows(n, from, rand);
+  const y = new Float32Array(n * to);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < to; j++) {
+      let s = 0;
+      for (let i = 0; i < from; i++) s += x[r * from + i]! * w[i * to + j]!;
+      y[r * to + j] = s;
+    }
+  }
+  const map = fitLinearMap(x, from, y, to, 1e-8);
+  for (let i = 0; i < w.length; i++) assert.ok(Math.abs(map.weights[i]! - w[i]!) < 1e-3, `weight ${i}`);
+  const mapped = applyLinearMap(map, x.subarray(0, from));
+  assert.ok(Math.abs(Math.hypot(...mapped) - 1) < 1e-6);
+});
