@@ -12,6 +12,8 @@ export interface SubsetScores {
   faces: number;
   identities: number;
   pairwise_f: number;
+  pairwise_precision: number;
+  pairwise_recall: number;
   bcubed_f: number;
   /** 10-fold verification accuracy on all same pairs and as many random different pairs. */
   verification: number;
@@ -103,10 +105,13 @@ function subsetScores(
   shuffle(pairs, rand).forEach((pair, i) => {
     pair.fold = i % 10;
   });
+  const pw = pairwiseScores(p, t);
   return {
     faces: rows.length,
     identities: byId.size,
-    pairwise_f: pairwiseScores(p, t).f,
+    pairwise_f: pw.f,
+    pairwise_precision: pw.precision,
+    pairwise_recall: pw.recall,
     bcubed_f: bcubedScores(p, t).f,
     verification: pairs.length > 0 ? evaluateFolds(pairs, 10).accuracy : 0,
   };

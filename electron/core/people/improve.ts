@@ -116,8 +116,12 @@ export function loadAdapter(library: Library, embedderId: string): Adapter | und
 }
 
 /** Stored embeddings as clustering should see them: through the kept adapter, if any. */
-export function effectiveEmbeddings(library: Library, embedderId: string): EmbeddingMatrix {
-  const m = library.read.embeddings(embedderId);
+export function effectiveEmbeddings(
+  library: Library,
+  embedderId: string,
+  options: { minQuality?: number } = {},
+): EmbeddingMatrix {
+  const m = library.read.embeddings(embedderId, options);
   const adapter = loadAdapter(library, embedderId);
   return adapter && m.count > 0 ? adaptedEmbeddings(m, adapter) : m;
 }

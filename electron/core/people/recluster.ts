@@ -4,6 +4,7 @@
 import { cluster } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
 import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.ts';
+import { effectiveEmbeddings } from './improve.ts';
 
 export interface ReclusterOptions {
   embedderId: string;
@@ -77,7 +78,8 @@ export function clusterConstraints(
 
 export async function recluster(library: Library, options: ReclusterOptions): Promise<ReclusterResult> {
   const start = performance.now();
-  const m = library.read.embeddings(options.embedderId);
+  // With the user's learned adapter applied when one was kept (improve.ts).
+  const m = effectiveEmbeddings(library, options.embedderId);
   const { mustLink, cannotLink } = clusterConstraints(
     m,
     library.read.listConstraints(),

@@ -3,6 +3,7 @@
 // clustered among themselves into new people or stay unassigned.
 import { buildFaceIndex, cluster, nearestPeople } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
+import { effectiveEmbeddings } from './improve.ts';
 
 export interface RecognizeOptions {
   embedderId: string;
@@ -32,7 +33,7 @@ export async function recognizeNewFaces(
   options: RecognizeOptions,
 ): Promise<RecognizeResult> {
   const start = performance.now();
-  const m = library.read.embeddings(options.embedderId, { minQuality: options.minQuality ?? 0.25 });
+  const m = effectiveEmbeddings(library, options.embedderId, { minQuality: options.minQuality ?? 0.25 });
   const personOf = new Int32Array(m.count).fill(-1);
   const row = new Map<number, number>();
   m.faceIds.forEach((id, i) => {
