@@ -193,6 +193,49 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+export const ExportFormat = z.enum(['json', 'csv', 'folders', 'xmp', 'embeddings']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** What an export wrote, in a form the Export dialog can show. */
+export const ExportSummary = z.object({
+  format: ExportFormat,
+  /** The file or folder written; null for XMP sidecars written next to each photo. */
+  path: z.string().nullable(),
+  people: Count,
+  /** Faces (json, csv), photos (folders, xmp) or embeddings written. */
+  items: Count,
+  /** One line saying what was written, for the user. */
+  message: z.string(),
+  /** Files that could not be written (XMP); the rest of the export went through. */
+  errors: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ExportSummary = z.infer<typeof ExportSummary>;
+
+/** Held-out clustering scores of the user's confirmed faces (ml/train/gate.ts). */
+export const HeldOutScores = z.object({
+  pairwise_f: z.number(),
+  bcubed_f: z.number(),
+  verification: z.number(),
+});
+export type HeldOutScores = z.infer<typeof HeldOutScores>;
+
+/** What "Improve recognition" did (electron/core/people/improve.ts). */
+export const ImproveSummary = z.object({
+  kept: z.boolean(),
+  /** Why it was (not) kept, in words. */
+  reason: z.string(),
+  /** Absent when there was not enough to learn from. */
+  before: HeldOutScores.nullable(),
+  after: HeldOutScores.nullable(),
+  people: Count,
+  confirmedFaces: Count,
+  hardNegatives: Count,
+  seconds: z.number().nonnegative(),
+  /** People were regrouped with the new adapter. */
+  regrouped: z.boolean(),
+});
+export type ImproveSummary = z.infer<typeof ImproveSummary>;
+
 // ── inputs ────────────────────────────────────────────────────────────────────────────────────────
 
 const Empty = z.strictObject({});
@@ -290,6 +333,23 @@ export const methods = {
     z.strictObject({ limit: z.int().min(1).max(1000).default(50) }),
     z.object({ entries: z.array(HistoryEntry) }),
   ),
+
+  // export and learning from corrections
+  /** Writes the labeled faces out (core/export). `out` is needed except for xmp (next to each photo). */
+  exportLibrary: method(
+    z.strictObject({
+      format: ExportFormat,
+      out: FolderPath.optional(),
+      namedOnly: z.boolean().default(false),
+      link: z.enum(['hard', 'symlink', 'copy']).default('hard'),
+      sidecar: z.enum(['photo.jpg.xmp', 'photo.xmp']).default('photo.jpg.xmp'),
+    }),
+    ExportSummary,
+  ),
+  /** Trains an adapter on the user's confirmed faces; kept (and people regrouped) only if it helps. */
+  improveRecognition: method(Empty, ImproveSummary),
+  /** Restores the adapter used before the last kept one and regroups people. */
+  undoImproveRecognition: method(Empty, z.object({ regrouped: z.boolean() })),
 } as const;
 
 export type Methods = typeof methods;
@@ -324,7 +384,7 @@ export const events = {
   scanProgress: ScanStatus,
   /** People, faces or photos changed (a scan, a regroup, a correction, an undo). */
   libraryChanged: z.object({
-    reason: z.enum(['scan', 'correction', 'undo', 'redo', 'folders', 'settings']),
+    reason: z.enum(['scan', 'correction', 'undo', 'redo', 'folders', 'settings', 'recognition']),
     personIds: z.array(Id),
   }),
   /** An application-menu command (Electron), handled by the renderer like its keyboard shortcut. */
@@ -340,6 +400,7 @@ export const events = {
       'undo',
       'redo',
       'shortcuts',
+      'export',
     ]),
   }),
 } as const;

@@ -24,6 +24,7 @@ export function buildMenu(): Menu {
       submenu: [
         item('Add Folder…', 'CmdOrCtrl+O', 'addFolder'),
         item('Scan Now', 'CmdOrCtrl+Shift+S', 'scan'),
+        item('Export…', 'CmdOrCtrl+Shift+E', 'export'),
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

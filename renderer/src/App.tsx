@@ -2,6 +2,8 @@
 import { useEffect, useMemo } from 'react';
 import type { EventPayload } from '../../electron/shared/api.ts';
 import type { KithClient } from './api/client.ts';
+import { ExportDialog } from './components/ExportDialog.tsx';
+import { ImproveDialog } from './components/ImproveDialog.tsx';
 import { LibraryView } from './components/LibraryView.tsx';
 import { PeopleView } from './components/PeopleView.tsx';
 import { PersonView } from './components/PersonView.tsx';
@@ -75,6 +77,8 @@ function useShortcuts() {
           return void actions.chooseFolders();
         case 'scan':
           return void actions.startScan();
+        case 'export':
+          return actions.setDialog('export');
         case 'find':
           void actions
             .navigate({ view: 'people' })
@@ -117,6 +121,7 @@ function Shell() {
   const fatal = useApp((s) => s.fatal);
   const route = useApp((s) => s.route);
   const photoOpen = useApp((s) => s.photo !== null);
+  const dialog = useApp((s) => s.dialog);
   useShortcuts();
 
   if (phase === 'error') {
@@ -138,6 +143,8 @@ function Shell() {
         {route.view === 'library' && <LibraryView />}
       </main>
       {photoOpen && <PhotoViewer />}
+      {dialog === 'export' && <ExportDialog />}
+      {dialog === 'improve' && <ImproveDialog />}
       <ShortcutsHelp />
       <Toasts />
     </div>

@@ -4,10 +4,12 @@
 // ScanController for pause/resume/cancel; every correction goes through core/people/corrections.ts.
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { modelById } from '../../../ml/models/manifest.ts';
 import {
   ApiError,
   type EventName,
   type EventPayload,
+  type ExportSummary,
   type Output,
   type ParsedInput,
   type PersonSummary,
@@ -15,8 +17,17 @@ import {
   type ServiceHandlers,
   type Settings,
 } from '../../shared/api.ts';
+import { ExportError, type ExportResult, runExport } from '../export/index.ts';
 import { Corrections } from '../people/corrections.ts';
-import { runScanJob, type ScanJobOptions, type ScanJobResult, thresholdSettingKey } from '../scan-job.ts';
+import { improveRecognition, undoImproveRecognition } from '../people/improve.ts';
+import {
+  effectiveThreshold,
+  runScanJob,
+  type ScanJobOptions,
+  type ScanJobResult,
+  thresholdSettingKey,
+  updatePeople,
+} from '../scan-job.ts';
 import { markInterruptedScans, ScanController, type ScanProgress } from '../scanner/index.ts';
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
@@ -68,6 +79,53 @@ function byDate(a: { takenAt: string | null; path: string }, b: { takenAt: strin
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+/** The Export dialog's summary of what runExport wrote. */
+function exportSummary(r: ExportResult): ExportSummary {
+  switch (r.format) {
+    case 'json':
+    case 'csv':
+      return {
+        format: r.format,
+        path: r.file,
+        people: r.people,
+        items: r.faces,
+        message: `Wrote ${r.faces} faces of ${r.people} people to ${r.file}.`,
+        errors: [],
+      };
+    case 'folders':
+      return {
+        format: r.format,
+        path: r.out,
+        people: r.people,
+        items: r.files,
+        message:
+          `${r.people} people, ${r.files} photos in ${r.out} (${r.linked.hard} hard links, ` +
+          `${r.linked.symlink} symlinks, ${r.linked.copy} copies; ${r.removed} stale removed).`,
+        errors: [],
+      };
+    case 'embeddings':
+      return {
+        format: r.format,
+        path: r.out,
+        people: 0,
+        items: r.count,
+        message:
+          `${r.count} embeddings (${r.dim}-d, ${r.embedderId}) in ${r.out}` +
+          `${r.skipped ? `; ${r.skipped} faces without a matching embedding left out` : ''}.`,
+        errors: [],
+      };
+    case 'xmp':
+      return {
+        format: r.format,
+        path: null,
+        people: 0,
+        items: r.written.length,
+        message: `Wrote ${r.written.length} XMP sidecars for ${r.photos} photos.`,
+        errors: r.errors,
+      };
+  }
+}
+
 interface RunningScan {
   controller: ScanController;
   status: ScanStatus;
@@ -109,6 +167,8 @@ export class LibraryService {
   #scan: RunningScan | null = null;
   #lastScan: ScanStatus | null = null;
   #people: PersonSummary[] | null = null;
+  /** "Improve recognition" (or its undo) is running. */
+  #improving = false;
   #unassigned: number | null = null;
   #closed = false;
 
@@ -293,6 +353,7 @@ export class LibraryService {
   #startScan(): ScanStatus {
     if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
     if (this.#scan) throw new ApiError('conflict', 'A scan is already running.');
+    if (this.#improving) throw new ApiError('conflict', 'Wait for “Improve recognition” to finish.');
     const roots = this.#folders();
     if (roots.length === 0) throw new ApiError('conflict', 'Add a photo folder first.');
     const settings = this.#settings();
@@ -422,6 +483,89 @@ export class LibraryService {
         assignment: f.assignment,
       })),
     };
+  }
+
+  // ── export and improve recognition ──
+
+  async #export(input: ParsedInput<'exportLibrary'>): Promise<ExportSummary> {
+    if (input.format !== 'xmp' && input.out === undefined) {
+      throw new ApiError('invalid-request', `Choose a folder to export ${input.format} into.`);
+    }
+    try {
+      return exportSummary(
+        await runExport(this.library.read, {
+          format: input.format,
+          out: input.out,
+          namedOnly: input.namedOnly,
+          link: input.link,
+          sidecar: input.sidecar,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ExportError) throw new ApiError('invalid-request', err.message);
+      throw err;
+    }
+  }
+
+  /** The embedder of the library's faces and the grouping threshold in use for it. */
+  #recognition(): { embedderId: string; threshold: number } {
+    const embedderId = this.library.read.embedderCounts()[0]?.embedderId;
+    if (embedderId === undefined) throw new ApiError('conflict', 'Scan some photos first.');
+    let calibrated = 1;
+    try {
+      const model = modelById(embedderId);
+      calibrated = model.clusterThreshold ?? model.threshold ?? 1;
+    } catch {
+      // A face model this build does not know (a library from another version): the default.
+    }
+    return { embedderId, threshold: effectiveThreshold(this.library, embedderId, calibrated) };
+  }
+
+  /** Runs `work` unless a scan or another improvement is running. */
+  async #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
+    if (this.#scan) throw new ApiError('conflict', 'Wait for the scan to finish.');
+    if (this.#improving) throw new ApiError('conflict', 'Recognition is already being improved.');
+    this.#improving = true;
+    try {
+      return await work();
+    } finally {
+      this.#improving = false;
+    }
+  }
+
+  async #regroup(embedderId: string, threshold: number): Promise<void> {
+    await updatePeople(this.library, embedderId, threshold, 'full');
+    this.media.clear();
+    this.#changed('recognition');
+  }
+
+  #improve(): Promise<Output<'improveRecognition'>> {
+    return this.#exclusive(async () => {
+      const { embedderId, threshold } = this.#recognition();
+      const r = await improveRecognition(this.library, { embedderId, threshold });
+      if (r.kept) await this.#regroup(embedderId, threshold);
+      return {
+        kept: r.kept,
+        reason: r.reason,
+        before: r.before ?? null,
+        after: r.after ?? null,
+        people: r.people,
+        confirmedFaces: r.confirmedFaces,
+        hardNegatives: r.hardNegatives,
+        seconds: r.seconds,
+        regrouped: r.kept,
+      };
+    });
+  }
+
+  #undoImprove(): Promise<Output<'undoImproveRecognition'>> {
+    return this.#exclusive(async () => {
+      const { embedderId, threshold } = this.#recognition();
+      undoImproveRecognition(this.library, embedderId);
+      await this.#regroup(embedderId, threshold);
+      return { regrouped: true };
+    });
   }
 
   #correct<T extends { personIds: number[] }>(reason: 'correction' | 'undo' | 'redo', result: T): T {
@@ -565,6 +709,10 @@ export class LibraryService {
           createdAt: e.createdAt,
         })),
       }),
+
+      exportLibrary: (input) => this.#export(input),
+      improveRecognition: () => this.#improve(),
+      undoImproveRecognition: () => this.#undoImprove(),
     };
   }
 }

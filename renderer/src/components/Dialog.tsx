@@ -25,7 +25,7 @@ export function Dialog(props: {
       props.onClose();
     } else if (e.key === 'Tab') {
       const focusable = ref.current?.querySelectorAll<HTMLElement>(
-        'button:not([disabled]), input, [tabindex]:not([tabindex="-1"])',
+        'button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])',
       );
       if (!focusable || focusable.length === 0) return;
       const first = focusable[0]!;

@@ -12,6 +12,7 @@ export const isScanActive = (scan: ScanStatus | null): boolean => scan !== null 
 export function LibraryView() {
   const status = useApp((s) => s.status);
   const scan = useApp((s) => s.scan);
+  const actions = useActions();
   const folders = status?.folders ?? [];
   const firstRun = folders.length === 0;
   return (
@@ -32,6 +33,9 @@ export function LibraryView() {
             <div className="view-title-row">
               <h1 className="view-title">Library</h1>
               <span className="view-count">{status ? plural(status.photos.analyzed, 'photo') : ''}</span>
+              <button type="button" className="button is-quiet" onClick={() => actions.setDialog('export')}>
+                Export…
+              </button>
             </div>
             <div className="cards">
               <Folders />

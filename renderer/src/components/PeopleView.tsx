@@ -52,6 +52,14 @@ export function PeopleView() {
       <div className="view-title-row">
         <h1 className="view-title">People</h1>
         <span className="view-count">{loaded ? plural(total, 'person', 'people') : ''}</span>
+        <button
+          type="button"
+          className="button is-quiet"
+          onClick={() => actions.setDialog('improve')}
+          title="Learn from your corrections and regroup people"
+        >
+          Improve recognition
+        </button>
       </div>
       <div className="toolbar" role="toolbar" aria-label="People">
         <label className="search">

@@ -75,6 +75,14 @@ export function Sidebar() {
       <button
         type="button"
         className="button is-quiet sidebar-help"
+        onClick={() => actions.setDialog('export')}
+        title="Export names and faces"
+      >
+        Export…
+      </button>
+      <button
+        type="button"
+        className="button is-quiet sidebar-help"
         onClick={() => actions.setShortcutsOpen(true)}
         aria-keyshortcuts="?"
         title="Keyboard shortcuts (?)"

@@ -72,6 +72,8 @@ export interface PhotoViewer {
   detail: PhotoDetail | null;
 }
 
+export type AppDialog = 'export' | 'improve';
+
 export interface AppState {
   phase: 'loading' | 'ready' | 'error';
   fatal: string | null;
@@ -102,6 +104,8 @@ export interface AppState {
   photosLoaded: boolean;
   /** The keyboard-shortcut overlay (`?`). */
   shortcutsOpen: boolean;
+  /** The Export or the Improve recognition dialog, when open. */
+  dialog: AppDialog | null;
   skipped: readonly SkippedFile[] | null;
   skippedTotal: number;
   toasts: readonly Toast[];
@@ -150,6 +154,8 @@ export interface AppActions {
 
   /** Opens or closes the shortcut overlay; no argument toggles it. */
   setShortcutsOpen(open?: boolean): void;
+  /** Opens a dialog (Export, Improve recognition), or closes it with null. */
+  setDialog(dialog: AppDialog | null): void;
 
   openPhoto(photoId: number, sequence?: readonly number[]): Promise<void>;
   stepPhoto(delta: 1 | -1): Promise<void>;
@@ -617,6 +623,7 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       closeReview: () => set({ review: null }),
 
       setShortcutsOpen: (open) => set((s) => ({ shortcutsOpen: open ?? !s.shortcutsOpen })),
+      setDialog: (dialog) => set({ dialog }),
 
       async openPhoto(photoId, sequence = []) {
         set({ photo: { photoId, sequence: sequence.length ? sequence : [photoId], detail: null } });
@@ -795,6 +802,7 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       photosTotal: 0,
       photosLoaded: false,
       shortcutsOpen: false,
+      dialog: null,
       skipped: null,
       skippedTotal: 0,
       toasts: [],

@@ -175,3 +175,22 @@ describe('app store', () => {
     assert.equal(s().photo, null);
   });
 });
+
+describe('export and improve recognition dialogs', () => {
+  test('open and close through the store; the client reaches the new methods', async () => {
+    assert.equal(s().dialog, null);
+    a().setDialog('export');
+    assert.equal(s().dialog, 'export');
+    a().setDialog('improve');
+    assert.equal(s().dialog, 'improve');
+    a().setDialog(null);
+    assert.equal(s().dialog, null);
+
+    const api = createClient(inProcessTransport(fx.service));
+    const r = await api.exportLibrary({ format: 'csv', out: join(fx.root, 'csv') });
+    assert.equal(r.format, 'csv');
+    assert.equal(r.items, 11);
+    const improved = await api.improveRecognition();
+    assert.equal(improved.kept, false);
+  });
+});
