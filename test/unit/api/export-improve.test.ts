@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { type FacesJson, JSON_FILE } from '../../../electron/core/export/index.ts';
 import { dispatch } from '../../../electron/core/service/dispatch.ts';
 import type { ServiceEvent } from '../../../electron/core/service/library-service.ts';
-import type { MethodName, Output } from '../../../electron/shared/api.ts';
-import { type ApiFixture, buildApiFixture, THRESHOLD } from './fixtures.ts';
+import type { MethodName } from '../../../electron/shared/api.ts';
+import { type ApiFixture, apiCaller, buildApiFixture, THRESHOLD } from './fixtures.ts';
 
 let fx: ApiFixture;
 before(async () => {
@@ -17,11 +17,7 @@ after(async () => {
   await fx.close();
 });
 
-async function call<M extends MethodName>(name: M, input?: unknown): Promise<Output<M>> {
-  const r = await dispatch(fx.service.handlers, name, input, { validateOutput: true });
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as Output<M>;
-}
+const { call } = apiCaller(() => fx);
 
 async function failure(name: MethodName, input: unknown): Promise<{ code: string; message: string }> {
   const r = await dispatch(fx.service.handlers, name, input, { validateOutput: true });

@@ -1,14 +1,17 @@
 // A small real library for API tests: generated JPEGs on disk, three identities (unit vectors in 16
 // dimensions with a little noise), faces written with the store writer and grouped by the real
 // re-clustering. No models needed; runs in a second.
+import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { recluster } from '../../../electron/core/people/recluster.ts';
 import type { ScanJobOptions, ScanJobResult } from '../../../electron/core/scan-job.ts';
+import { dispatch } from '../../../electron/core/service/dispatch.ts';
 import { LibraryService } from '../../../electron/core/service/library-service.ts';
 import type { FaceInput } from '../../../electron/core/store/index.ts';
+import type { Envelope, MethodName, Output } from '../../../electron/shared/api.ts';
 import { quantizeInt8 } from '../../../ml/embed/quantize.ts';
 
 export const EMBEDDER = 'api-test-embedder';
@@ -151,6 +154,24 @@ export async function buildApiFixture(): Promise<ApiFixture> {
     close: async () => {
       await service.close();
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls through dispatch (validation + error mapping), checking every answer against the contract. */
+export function apiCaller(fixture: () => ApiFixture) {
+  return {
+    async call<M extends MethodName>(name: M, input?: unknown): Promise<Output<M>> {
+      const r = await dispatch(fixture().service.handlers, name, input, { validateOutput: true });
+      if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+      return r.value as Output<M>;
+    },
+    async fails(name: string, input: unknown, code: string): Promise<void> {
+      const r: Envelope<unknown> = await dispatch(fixture().service.handlers, name, input, {
+        validateOutput: true,
+      });
+      assert.equal(r.ok, false, `${name} should fail`);
+      if (!r.ok) assert.equal(r.error.code, code, r.error.message);
     },
   };
 }

@@ -3,11 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { effectiveThreshold } from '../../../electron/core/scan-job.ts';
-import { dispatch } from '../../../electron/core/service/dispatch.ts';
 import type { ServiceEvent } from '../../../electron/core/service/library-service.ts';
 import { faceCrop, isInside } from '../../../electron/core/service/media.ts';
-import { type Envelope, type MethodName, methods, type Output } from '../../../electron/shared/api.ts';
-import { type ApiFixture, buildApiFixture, EMBEDDER } from './fixtures.ts';
+import { methods } from '../../../electron/shared/api.ts';
+import { type ApiFixture, apiCaller, buildApiFixture, EMBEDDER } from './fixtures.ts';
 
 let fx: ApiFixture;
 before(async () => {
@@ -17,18 +16,7 @@ after(async () => {
   await fx.close();
 });
 
-/** Calls through dispatch (validation + error mapping), checking every answer against the contract. */
-async function call<M extends MethodName>(name: M, input?: unknown): Promise<Output<M>> {
-  const r = await dispatch(fx.service.handlers, name, input, { validateOutput: true });
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as Output<M>;
-}
-
-async function fails(name: string, input: unknown, code: string) {
-  const r: Envelope<unknown> = await dispatch(fx.service.handlers, name, input, { validateOutput: true });
-  assert.equal(r.ok, false, `${name} should fail`);
-  if (!r.ok) assert.equal(r.error.code, code, r.error.message);
-}
+const { call, fails } = apiCaller(() => fx);
 
 const personOf = async (faceId: number) => fx.service.library.read.getAssignment(faceId)?.personId;
 

@@ -2,10 +2,8 @@
 // results through dispatch against the contract, and the query plans (indexes, no table scans).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { dispatch } from '../../../electron/core/service/dispatch.ts';
 import { SERVICE_SQL } from '../../../electron/core/service/queries.ts';
-import type { Envelope, MethodName, Output } from '../../../electron/shared/api.ts';
-import { type ApiFixture, buildApiFixture, PHOTOS } from './fixtures.ts';
+import { type ApiFixture, apiCaller, buildApiFixture, PHOTOS } from './fixtures.ts';
 
 let fx: ApiFixture;
 before(async () => {
@@ -15,17 +13,7 @@ after(async () => {
   await fx.close();
 });
 
-async function call<M extends MethodName>(name: M, input?: unknown): Promise<Output<M>> {
-  const r = await dispatch(fx.service.handlers, name, input, { validateOutput: true });
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as Output<M>;
-}
-
-async function fails(name: string, input: unknown, code: string) {
-  const r: Envelope<unknown> = await dispatch(fx.service.handlers, name, input, { validateOutput: true });
-  assert.equal(r.ok, false, `${name} should fail`);
-  if (!r.ok) assert.equal(r.error.code, code, r.error.message);
-}
+const { call, fails } = apiCaller(() => fx);
 
 const personOf = (faceId: number) => fx.service.library.read.getAssignment(faceId)!.personId;
 
