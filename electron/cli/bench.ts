@@ -47,7 +47,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       `Clustering ${r.faces} synthetic faces (${r.identities} identities, ${r.dim}-d), ${r.linkage} linkage, threshold ${r.threshold}: ${r.seconds.toFixed(2)} s (${r.cpu_seconds.toFixed(2)} s CPU), peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
       `  ${r.clusters} clusters; pairwise F ${r.pairwise_f.toFixed(4)}, BCubed F ${r.bcubed_f.toFixed(4)} against the synthetic identities`,
       r.recognize
-        ? `  recognition: ${r.recognize.new_faces} new faces in ${r.recognize.seconds.toFixed(2)} s (index build included), ${r.recognize.joined} joined a person, ${r.recognize.correct} of them the right one`
+        ? `  recognition: ${r.recognize.new_faces} new faces in ${r.recognize.seconds.toFixed(2)} s (index build ${r.recognize.index_seconds.toFixed(2)} s + k-NN ${r.recognize.query_seconds.toFixed(2)} s), ${r.recognize.joined} joined a person, ${r.recognize.correct} of them the right one`
         : '',
       r.sklearn
         ? `  vs scikit-learn on ${r.sklearn.faces} faces: Kith ${r.sklearn.kith_seconds.toFixed(2)} s, sklearn ${r.sklearn.sklearn_seconds.toFixed(2)} s (${r.sklearn.speedup.toFixed(1)}× faster), ARI ${r.sklearn.ari.toFixed(4)}`
