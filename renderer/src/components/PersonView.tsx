@@ -265,6 +265,27 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
   );
 }
 
+/** Pointer handlers shared by the face grids: click / shift-click / toggle, open the photo, rubber band. */
+export function faceGridHandlers(
+  faces: ReadonlyArray<{ faceId: number; photoId: number }>,
+  actions: ReturnType<typeof useActions>,
+  sequence: readonly number[],
+) {
+  return {
+    onCellClick: (i: number, e: { shiftKey: boolean; metaKey: boolean; ctrlKey: boolean }) =>
+      actions.selectFace(faces[i]!.faceId, modeOf(e)),
+    onCellToggle: (i: number, extend: boolean) =>
+      actions.selectFace(faces[i]!.faceId, extend ? 'add-range' : 'toggle'),
+    onCellOpen: (i: number) => void actions.openPhoto(faces[i]!.photoId, sequence),
+    onBand: (indices: readonly number[], additive: boolean, start: boolean) =>
+      actions.bandSelectFaces(
+        indices.map((i) => faces[i]!.faceId),
+        additive,
+        start,
+      ),
+  };
+}
+
 /** Keys on a face grid: Ctrl/Cmd-A selects all, Delete says "not this person", Escape clears. */
 export function faceGridKeys(
   e: KeyboardEvent,
@@ -315,16 +336,7 @@ function FacesGrid() {
             defer={scrolling}
           />
         )}
-        onCellClick={(i, e) => actions.selectFace(faces[i]!.faceId, modeOf(e))}
-        onCellToggle={(i, extend) => actions.selectFace(faces[i]!.faceId, extend ? 'add-range' : 'toggle')}
-        onCellOpen={(i) => void actions.openPhoto(faces[i]!.photoId, sequence)}
-        onBand={(indices, additive, start) =>
-          actions.bandSelectFaces(
-            indices.map((i) => faces[i]!.faceId),
-            additive,
-            start,
-          )
-        }
+        {...faceGridHandlers(faces, actions, sequence)}
       />
     </div>
   );

@@ -3,9 +3,8 @@
 import { useMemo } from 'react';
 import { useActions, useApp } from '../context.ts';
 import { plural } from '../format.ts';
-import { modeOf } from '../store/selection.ts';
 import { CheckIcon } from './icons.tsx';
-import { FaceSelectionBar, faceGridKeys } from './PersonView.tsx';
+import { FaceSelectionBar, faceGridHandlers, faceGridKeys } from './PersonView.tsx';
 import { FaceThumb, faceSizeFor } from './Thumbs.tsx';
 import { VirtualGrid } from './VirtualGrid.tsx';
 
@@ -60,16 +59,7 @@ export function UnassignedView() {
               </span>
             </div>
           )}
-          onCellClick={(i, e) => actions.selectFace(faces[i]!.faceId, modeOf(e))}
-          onCellToggle={(i, extend) => actions.selectFace(faces[i]!.faceId, extend ? 'add-range' : 'toggle')}
-          onCellOpen={(i) => void actions.openPhoto(faces[i]!.photoId, sequence)}
-          onBand={(indices, additive, start) =>
-            actions.bandSelectFaces(
-              indices.map((i) => faces[i]!.faceId),
-              additive,
-              start,
-            )
-          }
+          {...faceGridHandlers(faces, actions, sequence)}
         />
       </div>
     </section>
