@@ -39,16 +39,12 @@ export function clusterConstraints(
   const cannot: number[] = [];
   // Faces the user put in one person are must-linked in a chain; the first is the person's anchor.
   const anchor = new Map<number, number>();
-  const userFaces = new Map<number, number[]>();
   for (const a of userAssignments) {
     const r = row.get(a.faceId);
     if (r === undefined) continue;
     const first = anchor.get(a.personId);
     if (first === undefined) anchor.set(a.personId, r);
     else must.push(first, r);
-    const list = userFaces.get(a.personId) ?? [];
-    list.push(r);
-    userFaces.set(a.personId, list);
   }
   for (const c of constraints) {
     if (c.form === 'face-face') {

@@ -83,8 +83,8 @@ interface PersonRow {
   photoCount: number;
 }
 
-interface PersonFaceRow {
-  personId: number;
+/** A face with its photo and box, as the face listings select it. */
+interface FaceOnPhotoRow {
   faceId: number;
   photoId: number;
   path: string;
@@ -93,6 +93,10 @@ interface PersonFaceRow {
   y: number;
   w: number;
   h: number;
+}
+
+interface PersonFaceRow extends FaceOnPhotoRow {
+  personId: number;
   source: AssignmentSource;
   confidence: number | null;
 }
@@ -122,28 +126,24 @@ function personOf(r: PersonRow): Person {
   };
 }
 
-interface UnassignedFaceRow {
-  faceId: number;
-  photoId: number;
-  path: string;
-  photoStatus: PhotoStatus;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
+interface UnassignedFaceRow extends FaceOnPhotoRow {
   quality: number | null;
 }
 
-function personFaceOf(r: PersonFaceRow): PersonFace {
+function faceOnPhotoOf(
+  r: FaceOnPhotoRow,
+): Pick<PersonFace, 'faceId' | 'photoId' | 'path' | 'photoStatus' | 'box'> {
   return {
     faceId: r.faceId,
     photoId: r.photoId,
     path: r.path,
     photoStatus: r.photoStatus,
     box: { x: r.x, y: r.y, w: r.w, h: r.h },
-    source: r.source,
-    confidence: r.confidence,
   };
+}
+
+function personFaceOf(r: PersonFaceRow): PersonFace {
+  return { ...faceOnPhotoOf(r), source: r.source, confidence: r.confidence };
 }
 
 function scanJobOf(r: ScanJobRow): ScanJob {
@@ -465,14 +465,7 @@ export class LibraryReader {
 
   /** Faces in no person (too lonely, too poor, or rejected), on photos still present. */
   listUnassignedFaces(): UnassignedFace[] {
-    return this.#unassignedFaces.all().map((r) => ({
-      faceId: r.faceId,
-      photoId: r.photoId,
-      path: r.path,
-      photoStatus: r.photoStatus,
-      box: { x: r.x, y: r.y, w: r.w, h: r.h },
-      quality: r.quality,
-    }));
+    return this.#unassignedFaces.all().map((r) => ({ ...faceOnPhotoOf(r), quality: r.quality }));
   }
 
   // ── rows as stored (corrections and undo) ───────────────────────────────────────────────────
