@@ -2,6 +2,7 @@
 // given, with 5 landmarks (YuNet predicts them; the RFB path adds a 68-point model).
 import { type RgbImage, warpSimilarity } from '../align/warp.ts';
 import { resizeRgb } from '../image/decode.ts';
+import { toPlanarTensor } from '../image/tensor.ts';
 import {
   boxAroundPoints,
   fivePointsFrom68,
@@ -31,30 +32,6 @@ export interface BoxDetector {
 /** Boxes plus the 5 points alignment needs. */
 export interface FaceDetector {
   detect(img: RgbImage, options: DetectOptions): Promise<DetectedFace[]>;
-}
-
-/** Packs RGB bytes into a planar float tensor, (value − mean) / std, in the model's channel order. */
-export function toPlanarTensor(
-  img: RgbImage,
-  order: 'RGB' | 'BGR',
-  mean: number,
-  std: number,
-  padW = img.width,
-  padH = img.height,
-): Float32Array {
-  const plane = padW * padH;
-  const out = new Float32Array(3 * plane).fill((0 - mean) / std);
-  const map = order === 'RGB' ? [0, 1, 2] : [2, 1, 0];
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      const s = (y * img.width + x) * 3;
-      const d = y * padW + x;
-      out[d] = (img.data[s + map[0]!]! - mean) / std;
-      out[plane + d] = (img.data[s + map[1]!]! - mean) / std;
-      out[2 * plane + d] = (img.data[s + map[2]!]! - mean) / std;
-    }
-  }
-  return out;
 }
 
 function pointsToLandmarks(p: Float32Array): Landmarks5 {
@@ -264,9 +241,9 @@ export class Landmark68Detector implements FaceDetector {
     img: RgbImage,
     box: { x: number; y: number; w: number; h: number },
   ): Promise<{ landmarks: Landmarks5; instability: number }> {
-    const first = await this.landmarks68(img, landmarkCrop(box, LANDMARK_EXPAND, LANDMARK_SHIFT));
-    const refined = await this.landmarks68(img, landmarkCrop(boxAroundPoints(first), REFINE_EXPAND, 0));
-    const check = await this.landmarks68(img, landmarkCrop(boxAroundPoints(refined), REFINE_EXPAND, 0));
+    const first = await this.landmarks68(img, landmarkCrop(box, LANDMARK_EXPAND));
+    const refined = await this.landmarks68(img, landmarkCrop(boxAroundPoints(first), REFINE_EXPAND));
+    const check = await this.landmarks68(img, landmarkCrop(boxAroundPoints(refined), REFINE_EXPAND));
     return { landmarks: fivePointsFrom68(refined), instability: landmarkInstability(refined, check) };
   }
 }
@@ -282,7 +259,6 @@ export function stabilityFactor(instability: number): number {
 
 /** Crop expansion for the first landmark pass, tuned with `kith bench lfw` (see README). */
 export const LANDMARK_EXPAND = 1.1;
-export const LANDMARK_SHIFT = 0.0;
 /** Second pass: the square around the 68 points, with margin. */
 export const REFINE_EXPAND = 1.1;
 

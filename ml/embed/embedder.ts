@@ -2,7 +2,7 @@
 // CNN → L2-normalised vector.
 import { ARCFACE_112, estimateSimilarity } from '../align/similarity.ts';
 import { type RgbImage, warpSimilarity } from '../align/warp.ts';
-import { toPlanarTensor } from '../detect/detectors.ts';
+import { toPlanarTensor } from '../image/tensor.ts';
 import { type ModelSession, ort } from '../models/registry.ts';
 import type { Landmarks5 } from '../types.ts';
 import { l2Normalize } from './vector.ts';

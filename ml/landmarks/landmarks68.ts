@@ -21,12 +21,12 @@ export function fivePointsFrom68(pts: Float32Array | readonly number[]): Landmar
 /**
  * The square crop the landmark model reads for a detector box: centred on the box, side =
  * `expand` × the box's longer side (the detector's box is tight; the model was trained on
- * crops with a margin), shifted down by `shiftY` × side because detector boxes sit high.
+ * crops with a margin).
  */
-export function landmarkCrop(box: Box, expand: number, shiftY: number): Box {
+export function landmarkCrop(box: Box, expand: number): Box {
   const side = Math.max(box.w, box.h) * expand;
   const cx = box.x + box.w / 2;
-  const cy = box.y + box.h / 2 + shiftY * side;
+  const cy = box.y + box.h / 2;
   return { x: cx - side / 2, y: cy - side / 2, w: side, h: side };
 }
 

@@ -57,12 +57,6 @@ export interface ScoredPair {
   distance: number;
 }
 
-function accuracyAt(pairs: readonly ScoredPair[], t: number): number {
-  let ok = 0;
-  for (const p of pairs) if (p.distance <= t === p.same) ok++;
-  return pairs.length > 0 ? ok / pairs.length : 0;
-}
-
 /** The threshold with the best accuracy on `pairs` (candidates: midpoints between sorted distances). */
 export function bestThreshold(pairs: readonly ScoredPair[]): number {
   const sorted = [...pairs].sort((x, y) => x.distance - y.distance);
@@ -130,5 +124,3 @@ export function tarAtFar(pairs: readonly ScoredPair[], far: number): number {
   const t = neg[allowed]!;
   return pos.filter((d) => d < t).length / pos.length;
 }
-
-export { accuracyAt };

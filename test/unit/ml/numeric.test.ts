@@ -56,7 +56,7 @@ test('fivePointsFrom68 averages the eye contours and takes nose tip and mouth co
 });
 
 test('landmarkCrop is a square of the expanded long side, centred', () => {
-  const c = landmarkCrop({ x: 10, y: 20, w: 40, h: 60 }, 1.2, 0);
+  const c = landmarkCrop({ x: 10, y: 20, w: 40, h: 60 }, 1.2);
   assert.deepEqual(c, { x: -6, y: 14, w: 72, h: 72 });
   const mapped = landmarksToImage(Float32Array.from([0, 0, 0.5, 1]), c);
   assert.deepEqual([...mapped], [-6, 14, 30, 86]);
