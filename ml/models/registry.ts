@@ -1,6 +1,7 @@
 // Resolves model files, verifies them by sha256, and creates ONNX Runtime sessions lazily,
 // once per model per process. Nothing here runs at import time.
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -56,6 +57,21 @@ export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
 }
 
 /** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
+// 'auto' verifies a pipeline's files and each session verifies its file again: hash a given
+// (path, size, mtime) once per process. A replaced file has a new mtime and is hashed anew.
+const hashes = new Map<string, string>();
+
+async function hashOnce(path: string): Promise<string> {
+  const st = await stat(path);
+  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = await sha256File(path);
+    hashes.set(key, hash);
+  }
+  return hash;
+}
+
 export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
   const path = modelPath(entry, loc);
   if (!existsSync(path)) {
@@ -64,7 +80,7 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
       path,
     );
   }
-  const actual = await sha256File(path);
+  const actual = await hashOnce(path);
   if (actual !== entry.sha256) {
     throw new ModelFileError(
       `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). Replace it with the published file.`,
