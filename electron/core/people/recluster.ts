@@ -76,6 +76,9 @@ export async function recluster(library: Library, options: ReclusterOptions): Pr
   const start = performance.now();
   // With the user's learned adapter applied when one was kept (improve.ts).
   const m = effectiveEmbeddings(library, options.embedderId);
+  // Nothing to group (photos without faces, or every photo with faces gone missing): the clusterer
+  // needs at least one face, and the people that exist are left as they are.
+  if (m.count === 0) return { faces: 0, people: 0, assigned: 0, unassigned: 0, seconds: 0 };
   const { mustLink, cannotLink } = clusterConstraints(
     m,
     library.read.listConstraints(),

@@ -3,7 +3,7 @@
 // with its faces in one transaction, so a scan killed at any moment leaves each photo either fully
 // recorded or absent; the next scan (incremental) redoes exactly the absent ones. The killed job's
 // row, still 'running' with a dead pid, is marked 'interrupted' when the next scan starts.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { quantizeInt8 } from '../../../ml/embed/quantize.ts';
 import { ImageSkipError, type PhotoAnalysis } from '../../../ml/types.ts';
@@ -12,7 +12,7 @@ import type { FileStat, Photo, PhotoSkipReason, PhotoStatus, ScanCounts } from '
 import { WorkerCrashError } from './analyzer-pool.ts';
 import { ScanController } from './controller.ts';
 import { sha256File } from './hash.ts';
-import { type WalkEvent, type WalkOptions, walkImages } from './walk.ts';
+import { fsErrorMessage, type WalkEvent, type WalkOptions, walkImages } from './walk.ts';
 
 export interface ScanProgress extends ScanCounts {
   jobId: number;
@@ -65,7 +65,10 @@ export interface ScanResult {
   skippedFiles: Array<{ path: string; reason: PhotoSkipReason; detail: string | null }>;
   /** Photos analysed by this scan (new or changed content), e.g. to read their face regions. */
   analyzedPaths: string[];
-  /** Roots, folders and files that could not be read (not fatal). */
+  /**
+   * Roots, folders and files that could not be read (not fatal): unreadable folders, broken or
+   * looping links, undecodable names, files deleted during the scan ('ENOENT').
+   */
   errors: Array<{ path: string; target: 'root' | 'dir' | 'file'; code: string; message: string }>;
   durationMs: number;
 }
@@ -102,10 +105,23 @@ function effectiveStatus(p: Photo): PhotoStatus {
   return p.analyzedAt !== null ? 'analyzed' : 'pending';
 }
 
-function skipOf(err: unknown): { reason: PhotoSkipReason; detail: string } {
-  if (err instanceof ImageSkipError) return { reason: err.reason, detail: err.message };
-  if (err instanceof WorkerCrashError) return { reason: 'worker-crashed', detail: err.message };
-  return { reason: 'analysis-failed', detail: err instanceof Error ? err.message : String(err) };
+function skipOf(err: unknown, path: string): { reason: PhotoSkipReason; detail: string } {
+  // Decoder messages start with the file's path, which the skipped list already shows.
+  const message = err instanceof Error ? err.message : String(err);
+  const detail = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  if (err instanceof ImageSkipError) return { reason: err.reason, detail };
+  if (err instanceof WorkerCrashError) return { reason: 'worker-crashed', detail };
+  return { reason: 'analysis-failed', detail };
+}
+
+/** Deleted (or renamed away) since the walk listed it; lstat, so a dangling link still "exists". */
+function vanished(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 /** Sliding-window rate: files per second over roughly the last `windowMs`. */
@@ -205,6 +221,17 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     skippedFiles.push({ path: file.path, reason, detail });
   };
 
+  /**
+   * A file listed by the walk but deleted before it was read: reported, not recorded (no row for a
+   * file that is not there), and not "seen", so a photo already in the library becomes 'missing'
+   * with its faces kept.
+   */
+  const recordVanished = (path: string, photoId: number | undefined) => {
+    if (photoId !== undefined) seen.delete(photoId);
+    counts.discovered--;
+    errors.push({ path, target: 'file', code: 'ENOENT', message: 'deleted during the scan' });
+  };
+
   /** Files needing no read at all: known path, same size and mtime, nothing to redo. */
   const quickCheck = (ev: Extract<WalkEvent, { type: 'file' }>, row: Photo | undefined): boolean => {
     if (!row) return false;
@@ -235,14 +262,17 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') {
-        // Deleted since the walk saw it: not found after all, so it can become missing.
-        if (row) seen.delete(row.id);
-        counts.discovered--;
+        recordVanished(ev.path, row?.id);
         return;
       }
-      recordSkip(file, 'unreadable', e.message);
+      recordSkip(
+        file,
+        'unreadable',
+        `cannot read the file (${e.code ?? 'error'}: ${fsErrorMessage(e, ev.path)})`,
+      );
       return;
     }
+    let photoId = row?.id; // the row this file is, once known (a move adopts the old photo's)
     if (row) {
       if (row.contentHash === file.contentHash && settled(effectiveStatus(row), row.pipelineId)) {
         write.refreshPhoto(row.id, file); // touched (mtime changed), same content
@@ -259,6 +289,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
       if (from) {
         write.movePhoto(from.id, file);
         seen.add(from.id);
+        photoId = from.id;
         if (settled(effectiveStatus(from), from.pipelineId)) {
           counts.moved++;
           return;
@@ -269,11 +300,17 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     try {
       analysis = await analyze(ev.path);
     } catch (err) {
-      const { reason, detail } = skipOf(err);
+      // Deleted while being analysed: not a bad file. Recording it as skipped would leave a row for
+      // a file that is gone, or turn an analysed photo with faces into a 'skipped' one.
+      if (vanished(ev.path)) {
+        recordVanished(ev.path, photoId);
+        return;
+      }
+      const { reason, detail } = skipOf(err, ev.path);
       recordSkip(file, reason, detail);
       return;
     }
-    const { photoId, faceIds } = write.recordAnalysis(file, {
+    const recorded = write.recordAnalysis(file, {
       width: analysis.width,
       height: analysis.height,
       takenAt: analysis.takenAt,
@@ -281,10 +318,10 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
       embedderId,
       faces: analysis.faces.map((f) => ({ ...f, embeddingQ: quantize(f.embedding) })),
     });
-    seen.add(photoId);
+    seen.add(recorded.photoId);
     analyzedPaths.push(ev.path);
     counts.analyzed++;
-    counts.faces += faceIds.length;
+    counts.faces += recorded.faceIds.length;
   };
 
   const inFlight = new Set<Promise<void>>();

@@ -1,7 +1,7 @@
 // Finds image files under several roots: recursive, sorted, symlink-safe, never fatal on a bad folder.
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 
 /** Lower-case extensions (with the dot) the scanner picks up. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -60,9 +60,55 @@ interface Dir {
 // Stat this many files of a folder at once: enough to hide latency on network drives.
 const STAT_BATCH = 32;
 
+/**
+ * A Node fs error's message without the code and path it repeats ("ELOOP: too many symbolic links
+ * encountered, stat '/a/b.jpg'" → "too many symbolic links encountered"): reports show both already.
+ */
+export function fsErrorMessage(err: unknown, path: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const message = e.message ?? String(err);
+  const head = e.code ? `${e.code}: ` : '';
+  const tail = e.syscall ? `, ${e.syscall} '${path}'` : '';
+  if (!head || !message.startsWith(head)) return message;
+  const rest = message.slice(head.length);
+  return tail && rest.endsWith(tail) ? rest.slice(0, -tail.length) : rest;
+}
+
 function errorEvent(root: string, path: string, target: 'root' | 'dir' | 'file', err: unknown): WalkEvent {
   const e = err as NodeJS.ErrnoException;
-  return { type: 'error', root, path, target, code: e.code ?? 'EUNKNOWN', message: e.message ?? String(err) };
+  return {
+    type: 'error',
+    root,
+    path,
+    target,
+    code: e.code ?? 'EUNKNOWN',
+    message: fsErrorMessage(err, path),
+  };
+}
+
+/**
+ * Node decodes file names as UTF-8, turning invalid bytes (a Latin-1 "café" from an old camera or
+ * archive) into U+FFFD, so such a file cannot be opened by the name it is listed under. Say that,
+ * instead of the misleading "no such file" the stat returns.
+ */
+function undecodableName(path: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code !== 'ENOENT' || !basename(path).includes('\uFFFD')) return err;
+  return Object.assign(new Error('file name is not valid UTF-8; rename the file to scan it'), {
+    code: 'EILSEQ',
+  });
+}
+
+/** Why a link to a photo cannot be followed, in words: its target is gone, or links form a loop. */
+function linkError(path: string, err: unknown): unknown {
+  const e = undecodableName(path, err) as NodeJS.ErrnoException;
+  const why =
+    e.code === 'ENOENT'
+      ? 'broken symbolic link: its target does not exist'
+      : e.code === 'ELOOP'
+        ? 'symbolic link loop: the links point at each other'
+        : undefined;
+  return why ? Object.assign(new Error(why), { code: e.code }) : e;
 }
 
 export function isHiddenOrSystemFolder(name: string): boolean {
@@ -135,7 +181,7 @@ export async function* walkImages(
             }
           } catch (err) {
             // A dangling or looping link: report it only when it looks like a photo.
-            if (isImage(e.name)) yield errorEvent(root, path, 'file', err);
+            if (isImage(e.name)) yield errorEvent(root, path, 'file', linkError(path, err));
           }
         }
       }
@@ -149,7 +195,7 @@ export async function* walkImages(
           if (r.status === 'fulfilled') {
             yield { type: 'file', root, path, size: r.value.size, mtimeMs: r.value.mtimeMs };
           } else {
-            yield errorEvent(root, path, 'file', r.reason);
+            yield errorEvent(root, path, 'file', undecodableName(path, r.reason));
           }
         }
       }
