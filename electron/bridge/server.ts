@@ -217,7 +217,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         if (!authorized(req, url)) {
           return sendError(res, new ApiError('unauthorized', 'Missing or wrong token.'));
         }
-        if (path === '/api/events') return events(req, res);
+        // The event stream is a GET (EventSource); a POST there is an unknown method, not a stream.
+        if (path === '/api/events' && req.method === 'GET') return events(req, res);
         const m = /^\/api\/([A-Za-z]+)$/.exec(path);
         if (m) return api(req, res, m[1]!);
         const media_ = /^\/media\/([a-z]+)\/([^/]+)$/.exec(path);

@@ -1,19 +1,21 @@
 // The Electron main process: one window, secure defaults, the contract's IPC, two confined protocols,
 // and the library service in a utility process. Kept thin: everything it calls is tested in plain Node.
 //
-// [Note: shell security] contextIsolation, sandbox and no nodeIntegration for the page; the preload
-// exposes one object; every IPC sender is checked and every payload validated (ipc.ts); a strict CSP
-// on the page (protocols.ts) and on every response; no navigation away from the app, no new windows,
-// no webviews, no permissions (camera, notifications…) granted; no remote content is ever loaded.
+// The rules themselves are plain functions tested without Electron: see [Note: shell security] in
+// security.ts, and window.ts for the window's webPreferences.
+// First: telemetry of native dependencies off before anything loads them (offline.ts).
+import './offline.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { defaultLibraryDir, userDataDir } from '../core/paths.ts';
 import { EVENT_CHANNEL } from '../shared/preload-api.ts';
 import { registerIpc } from './ipc.ts';
 import { buildMenu } from './menu.ts';
-import { APP_CSP, APP_ORIGIN, handleProtocols, registerSchemes } from './protocols.ts';
+import { handleProtocols, registerSchemes } from './protocols.ts';
+import { denyPermissionCheck, denyPermissionRequest, lockDown, withCsp } from './security.ts';
 import { ServiceHost } from './service-host.ts';
+import { createMainWindow } from './window.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -24,7 +26,7 @@ const PRELOAD = join(repo, 'dist', 'shell', 'preload.cjs');
 app.setName('Kith');
 app.setPath('userData', userDataDir());
 app.enableSandbox();
-registerSchemes();
+registerSchemes(protocol);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -32,44 +34,10 @@ let win: BrowserWindow | null = null;
 let service: ServiceHost | null = null;
 
 function createWindow(): BrowserWindow {
-  const w = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 760,
-    minHeight: 520,
-    show: false,
-    title: 'Kith',
-    backgroundColor: '#00000000',
+  return createMainWindow(BrowserWindow, {
+    preload: PRELOAD,
     icon: join(repo, 'resources', 'icons', '256x256.png'),
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: !app.isPackaged,
-    },
-  });
-  w.once('ready-to-show', () => w.show());
-  void w.loadURL(`${APP_ORIGIN}/index.html`);
-  return w;
-}
-
-function lockDown(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web (none today) open in the user's browser, never in the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+    devTools: !app.isPackaged,
   });
 }
 
@@ -84,20 +52,22 @@ app.on('second-instance', () => {
 
 app.whenReady().then(async () => {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionRequestHandler(denyPermissionRequest);
+  ses.setPermissionCheckHandler(denyPermissionCheck);
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+    callback({ responseHeaders: withCsp(details.responseHeaders) });
   });
 
-  service = new ServiceHost({
+  const host = new ServiceHost({
     libraryDir: defaultLibraryDir(),
     modelsDir: process.env.KITH_MODELS_DIR,
   });
-  service.onEvent((name, payload) => win?.webContents.send(EVENT_CHANNEL, name, payload));
-  handleProtocols(RENDERER_DIR, service);
+  service = host;
+  host.onEvent((name, payload) => win?.webContents.send(EVENT_CHANNEL, name, payload));
+  handleProtocols(protocol, RENDERER_DIR, (request) => host.media(request));
   registerIpc(
-    service,
+    ipcMain,
+    host,
     {
       chooseFolders: async (sender) => {
         const owner = BrowserWindow.fromWebContents(sender);
@@ -115,7 +85,7 @@ app.whenReady().then(async () => {
   );
   Menu.setApplicationMenu(buildMenu());
   try {
-    await service.ready();
+    await host.ready();
   } catch (err) {
     dialog.showErrorBox('Kith cannot open its library', err instanceof Error ? err.message : String(err));
     app.quit();

@@ -2,22 +2,22 @@
 // - kith-app://app/… serves the built renderer (dist/renderer) and nothing outside it, with the CSP;
 // - kith-media://face/<id>, kith-media://photo/<id> serve thumbnails and photos by id through the
 //   library service, which only reads files inside the library's folders (see [Note: media confinement]).
+// Electron's `protocol` is passed in, so the handlers run in plain Node in the unit tests.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { protocol } from 'electron';
+import type { Protocol } from 'electron';
 import { ApiError, httpStatusOf } from '../shared/api-core.ts';
-import { MEDIA_SCHEME, parseMediaRequest } from '../shared/media.ts';
-import { UI_CONTENT_TYPES, uiCsp } from '../shared/web.ts';
-import type { ServiceHost } from './service-host.ts';
+import { MEDIA_SCHEME, type MediaRequest, parseMediaRequest } from '../shared/media.ts';
+import { UI_CONTENT_TYPES } from '../shared/web.ts';
+import { APP_CSP, APP_SCHEME } from './security.ts';
 
-export const APP_SCHEME = 'kith-app';
-export const APP_ORIGIN = `${APP_SCHEME}://app`;
+export { APP_CSP, APP_ORIGIN, APP_SCHEME } from './security.ts';
 
-/** The renderer's Content-Security-Policy: its own code only, images from itself and kith-media. */
-export const APP_CSP = uiCsp([`${MEDIA_SCHEME}:`]);
+/** What the media scheme needs from the service (ServiceHost.media). */
+export type MediaSource = (request: MediaRequest) => Promise<{ body: Uint8Array; contentType: string }>;
 
 /** Must run before the app is ready. */
-export function registerSchemes(): void {
+export function registerSchemes(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
     {
@@ -31,9 +31,10 @@ function notFound(): Response {
   return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
 }
 
-export function handleProtocols(rendererDir: string, service: ServiceHost): void {
+/** kith-app://app/<path>: a file of the built renderer, never anything outside `rendererDir`. */
+export function appProtocolHandler(rendererDir: string): (request: Request) => Promise<Response> {
   const root = resolve(rendererDir);
-  protocol.handle(APP_SCHEME, async (request) => {
+  return async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return notFound();
     let rel: string;
@@ -42,6 +43,7 @@ export function handleProtocols(rendererDir: string, service: ServiceHost): void
     } catch {
       return notFound();
     }
+    if (rel.includes('\0')) return notFound();
     const file = normalize(join(root, rel === '/' ? 'index.html' : rel));
     if (file !== root && !file.startsWith(root + sep)) return notFound();
     const body = await readFile(file).catch(() => null);
@@ -52,20 +54,36 @@ export function handleProtocols(rendererDir: string, service: ServiceHost): void
     };
     if (file.endsWith('.html')) headers['content-security-policy'] = APP_CSP;
     return new Response(new Uint8Array(body), { headers });
-  });
+  };
+}
 
-  protocol.handle(MEDIA_SCHEME, async (request) => {
+/** kith-media://face/<id>?s=…, kith-media://photo/<id>?size=…: by id only, through the service. */
+export function mediaProtocolHandler(media: MediaSource): (request: Request) => Promise<Response> {
+  return async (request) => {
     const url = new URL(request.url);
-    const media = parseMediaRequest(url.host, url.pathname.replace(/^\//, ''), url.searchParams);
-    if (!media) return new Response('Bad media address', { status: 400 });
+    const parsed = parseMediaRequest(url.host, url.pathname.replace(/^\//, ''), url.searchParams);
+    if (!parsed) return new Response('Bad media address', { status: 400 });
     try {
-      const file = await service.media(media);
+      const file = await media(parsed);
       return new Response(file.body as Uint8Array<ArrayBuffer>, {
-        headers: { 'content-type': file.contentType, 'cache-control': 'private, max-age=300' },
+        headers: {
+          'content-type': file.contentType,
+          'cache-control': 'private, max-age=300',
+          'x-content-type-options': 'nosniff',
+        },
       });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : 'internal';
       return new Response('Unavailable', { status: httpStatusOf[code] });
     }
-  });
+  };
+}
+
+export function handleProtocols(
+  protocol: Pick<Protocol, 'handle'>,
+  rendererDir: string,
+  media: MediaSource,
+): void {
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
+  protocol.handle(MEDIA_SCHEME, mediaProtocolHandler(media));
 }

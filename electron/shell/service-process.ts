@@ -1,6 +1,8 @@
 // The library service in Electron's utility process (started by service-host.ts): scanning, inference
 // (worker threads below it), clustering, SQLite and thumbnails all run here, off the main process, so
 // the window never stalls. Electron-specific only through `process.parentPort`; no `electron` import.
+// First: telemetry of native dependencies off before onnxruntime loads (offline.ts).
+import './offline.ts';
 import { dispatch, errorEnvelope } from '../core/service/dispatch.ts';
 import { LibraryService } from '../core/service/library-service.ts';
 import type { FromService, ToService } from './service-protocol.ts';
