@@ -114,6 +114,23 @@ export class KithPipeline implements FacePipeline {
     };
   }
 
+  /**
+   * Execution providers in use, best first ('cuda', 'dml', 'coreml', 'cpu'): the list the model
+   * sessions were created with, after any fallback to the CPU (a GPU provider that fails to load
+   * drops the session to 'cpu'). Before the first photo, the list the sessions will ask for;
+   * `ready()` creates them so this reports what is actually used.
+   */
+  get providers(): string[] {
+    const created = this.sessions.filter((m) => m.created);
+    const from = created.find((m) => m.providers[0] !== 'cpu') ?? created[0] ?? this.sessions[0];
+    return from ? from.providers : ['cpu'];
+  }
+
+  /** Creates every model session now (instead of on first use), e.g. to report `providers`. */
+  async ready(): Promise<void> {
+    await Promise.all(this.sessions.map((m) => m.session()));
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.sessions.map((m) => m.close()));
   }
@@ -146,7 +163,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
     e.embeddingSize,
     e.clusterThreshold ?? e.threshold,
     detector,
-    new Embedder(emb, options.flip ?? e.flip ?? false),
+    new Embedder(emb, options.flip ?? entry.flip ?? e.flip ?? false),
     sessions,
     {
       minFaceSize: options.minFaceSize ?? 20,

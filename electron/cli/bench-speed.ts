@@ -3,7 +3,7 @@
 // ground truth sits beside the photos.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { quantizeInt8 } from '../../ml/embed/quantize.ts';
 import { createPipeline } from '../../ml/pipeline.ts';
@@ -37,7 +37,10 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
   const libDir = await mkdtemp(join(tmpdir(), 'kith-bench-speed-'));
   const library = openLibrary(libDir);
   try {
-    // 1. End to end, as a user's scan runs: all cores, results stored.
+    // 1. End to end, as a user's scan runs: all cores, results stored. CPU time (all threads of
+    // this process) too: on a shared machine the wall-clock rate depends on the other load, the
+    // CPU time per photo much less.
+    const cpu0 = process.cpuUsage();
     const job = await runScanJob({
       library,
       roots: [dataDir],
@@ -47,6 +50,8 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
       onProgress: (p) => options.onProgress?.(`speed: ${p.processed}/${p.discovered} photos`),
     });
     // Scan time only (includes pool start-up); clustering is reported on its own.
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const seconds = job.scan.durationMs / 1000;
     const photos = job.scan.counts.analyzed;
     const faces = job.scan.counts.faces;
@@ -58,6 +63,10 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
       modelsDir: options.modelsDir,
       threads: 1,
     });
+    // Created before timing, so `providers` is what the sessions actually run on (the scan's
+    // workers choose the same way: same runtime, settings and environment).
+    await pipeline.ready();
+    const providers = pipeline.providers;
     const stageLib = openLibrary(await mkdtemp(join(tmpdir(), 'kith-bench-stage-')));
     let storeMs = 0;
     let sampleFaces = 0;
@@ -133,19 +142,25 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
     const json = {
       pipeline: job.pipeline.id,
       workers: options.workers,
+      providers,
       photos,
       faces,
       skipped: job.scan.counts.skipped,
       seconds,
       photos_per_second: photos / seconds,
       faces_per_second: faces / seconds,
+      /** CPU seconds of scan + clustering, all threads; photos per CPU-second × cores bounds an idle machine. */
+      cpu_seconds: cpuSeconds,
+      photos_per_cpu_second: photos / cpuSeconds,
+      cores: availableParallelism(),
       stages: { photos: sample.length, faces: sampleFaces, ...stages },
       detection,
     };
     const f = (x: number): string => x.toFixed(1);
     const text = [
-      `Speed, ${json.pipeline}, ${options.workers} workers: ${photos} photos, ${faces} faces in ${f(seconds)} s`,
+      `Speed, ${json.pipeline}, ${options.workers} workers, providers ${providers.join(', ')}: ${photos} photos, ${faces} faces in ${f(seconds)} s`,
       `  ${f(json.photos_per_second)} photos/s, ${f(json.faces_per_second)} faces/s end to end (scan into SQLite; clustering afterwards ${f(job.clustering?.seconds ?? 0)} s)`,
+      `  ${f(cpuSeconds)} CPU seconds (all threads, scan + clustering): ${f(json.photos_per_cpu_second)} photos per CPU-second, at most ${f(json.photos_per_cpu_second * json.cores)} photos/s on ${json.cores} idle cores`,
       `  per photo on one thread (${sample.length} photos): decode ${f(stages.decode_ms)} ms, detect ${f(stages.detect_ms)} ms, align+quality ${f(stages.align_ms)} ms, embed ${f(stages.embed_ms)} ms, store ${f(stages.store_ms)} ms`,
       detection
         ? `  detection vs ground truth (faces ≥ 32 px high, IoU ≥ 0.5): recall ${(100 * detection.recall).toFixed(1)}% of ${detection.ground_truth}, precision ${(100 * detection.precision).toFixed(1)}%`

@@ -21,24 +21,28 @@ export function boxDownsample(
   const ow = Math.max(1, Math.floor(w / k));
   const oh = Math.max(1, Math.floor(h / k));
   const out = new Uint8Array(ow * oh * 3);
+  const { data, width, height } = img;
   for (let oy = 0; oy < oh; oy++) {
+    const sy0 = y0 + oy * k;
     for (let ox = 0; ox < ow; ox++) {
+      const sx0 = x0 + ox * k;
       let r = 0;
       let g = 0;
       let b = 0;
       let count = 0;
-      for (let dy = 0; dy < k; dy++) {
-        const sy = y0 + oy * k + dy;
-        if (sy < 0 || sy >= img.height) continue;
-        for (let dx = 0; dx < k; dx++) {
-          const sx = x0 + ox * k + dx;
-          if (sx < 0 || sx >= img.width) continue;
-          const i = (sy * img.width + sx) * 3;
-          r += img.data[i]!;
-          g += img.data[i + 1]!;
-          b += img.data[i + 2]!;
-          count++;
+      // Rows and columns of the block that lie inside the image.
+      const ya = Math.max(0, sy0);
+      const yb = Math.min(height, sy0 + k);
+      const xa = Math.max(0, sx0);
+      const xb = Math.min(width, sx0 + k);
+      for (let sy = ya; sy < yb; sy++) {
+        let i = (sy * width + xa) * 3;
+        for (let sx = xa; sx < xb; sx++, i += 3) {
+          r += data[i]!;
+          g += data[i + 1]!;
+          b += data[i + 2]!;
         }
+        count += Math.max(0, xb - xa);
       }
       const o = (oy * ow + ox) * 3;
       if (count > 0) {
@@ -86,6 +90,7 @@ export function warpSimilarity(img: RgbImage, t: Similarity, outW: number, outH:
   const inv = invertSimilarity(transform);
   const out = new Uint8Array(outW * outH * 3);
   const { data, width, height } = src;
+  const stride = width * 3;
   for (let v = 0; v < outH; v++) {
     for (let u = 0; u < outW; u++) {
       const sx = inv.a * u - inv.b * v + inv.tx;
@@ -96,6 +101,19 @@ export function warpSimilarity(img: RgbImage, t: Similarity, outW: number, outH:
       const fx = sx - x0;
       const fy = sy - y0;
       const o = (v * outW + u) * 3;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+        // Interior (almost every pixel of a face crop): all four neighbours exist.
+        const i00 = y0 * stride + x0 * 3;
+        const i01 = i00 + stride;
+        for (let ch = 0; ch < 3; ch++) {
+          const p00 = data[i00 + ch]!;
+          const p01 = data[i01 + ch]!;
+          const top = p00 + (data[i00 + 3 + ch]! - p00) * fx;
+          const bottom = p01 + (data[i01 + 3 + ch]! - p01) * fx;
+          out[o + ch] = Math.round(top + (bottom - top) * fy);
+        }
+        continue;
+      }
       for (let ch = 0; ch < 3; ch++) {
         const p00 = x0 >= 0 && y0 >= 0 ? data[(y0 * width + x0) * 3 + ch]! : 0;
         const p10 = x0 + 1 < width && y0 >= 0 ? data[(y0 * width + x0 + 1) * 3 + ch]! : 0;

@@ -1,5 +1,7 @@
 // Resolves model files, verifies them by sha256, and creates ONNX Runtime sessions lazily,
 // once per model per process. Nothing here runs at import time.
+// Must stay the first import: it switches off onnxruntime's telemetry before the runtime loads.
+import './offline-env.ts';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -118,15 +120,51 @@ export function providersInEffect(options: SessionOptions): ProviderName[] {
   return chooseProviders({ platform: process.platform, available: ort.listSupportedBackends(), requested });
 }
 
+/**
+ * ONNX Runtime session options. Intra-op threads spin-wait between operators by default: with
+ * more than one thread that burnt a second core for nothing when other work shared the CPU
+ * (fr_feature, 2 threads: twice the CPU time and a slower wall time than 1 thread, measured under
+ * load), so spinning is off; one thread has no pool to spin.
+ */
+export function ortSessionOptions(
+  threads: number,
+  providers: readonly ProviderName[],
+): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [...providers],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // Some exported graphs list their weights as inputs; ORT warns about it on every load.
+    logSeverityLevel: 3,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
 /** A model with a lazily created, shared session. */
 export class ModelSession {
   #session: Promise<ort.InferenceSession> | undefined;
+  #providers: ProviderName[] | undefined;
 
   constructor(
     readonly entry: ModelEntry,
     private readonly loc: ModelLocation,
     private readonly options: SessionOptions,
   ) {}
+
+  /**
+   * Execution providers of the created session, best first (the first one runs the model; ORT
+   * hands it operators it lacks to the next). Before the session exists: the ones it will ask for.
+   */
+  get providers(): ProviderName[] {
+    return [...(this.#providers ?? providersInEffect(this.options))];
+  }
+
+  /** Whether the session has been created (so `providers` says what it actually uses). */
+  get created(): boolean {
+    return this.#providers !== undefined;
+  }
 
   /** Created on first use and reused; a failure is not cached so a fixed file can be retried. */
   session(): Promise<ort.InferenceSession> {
@@ -142,14 +180,18 @@ export class ModelSession {
   async #create(): Promise<ort.InferenceSession> {
     const path = await verifiedModelPath(this.entry, this.loc);
     const threads = this.options.threads ?? cpus().length;
-    return ort.InferenceSession.create(path, {
-      executionProviders: providersInEffect(this.options),
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      // Some exported graphs list their weights as inputs; ORT warns about it on every load.
-      logSeverityLevel: 3,
-    });
+    const wanted = providersInEffect(this.options);
+    try {
+      const session = await ort.InferenceSession.create(path, ortSessionOptions(threads, wanted));
+      this.#providers = wanted;
+      return session;
+    } catch (err) {
+      // A GPU provider whose libraries or device are missing fails the whole session: run on the CPU.
+      if (wanted.every((p) => p === 'cpu')) throw err;
+      const session = await ort.InferenceSession.create(path, ortSessionOptions(threads, ['cpu']));
+      this.#providers = ['cpu'];
+      return session;
+    }
   }
 
   async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { modelById, PIPELINES, pipelineById } from '../../../ml/models/manifest.ts';
-import { ModelFileError, resolvePipeline, verifiedModelPath } from '../../../ml/models/registry.ts';
+import {
+  ModelFileError,
+  ModelSession,
+  ort,
+  ortSessionOptions,
+  resolvePipeline,
+  verifiedModelPath,
+} from '../../../ml/models/registry.ts';
 import { needShared, sharedModelsDir } from '../../helpers/shared.ts';
 
 test('npm-shipped models are present and verified after npm install', async () => {
@@ -65,4 +74,38 @@ test('auto picks the best pipeline whose files verify, and falls back to the npm
 
 test('unknown pipeline ids are errors that list the known ones', () => {
   assert.throws(() => pipelineById('nope'), /Known: .*faceplugin/);
+});
+
+test('session options: threads as asked, no spin-waiting, full graph optimisation', () => {
+  const o = ortSessionOptions(2, ['cuda', 'cpu']);
+  assert.equal(o.intraOpNumThreads, 2);
+  assert.equal(o.interOpNumThreads, 1);
+  assert.equal(o.graphOptimizationLevel, 'all');
+  assert.deepEqual(o.executionProviders, ['cuda', 'cpu']);
+  assert.deepEqual(o.extra, { session: { intra_op: { allow_spinning: '0' } } });
+});
+
+test('a GPU provider that cannot load falls back to the CPU, and the session says so', async () => {
+  // onnxruntime-node ships CUDA only as an optional download (ONNXRUNTIME_NODE_INSTALL=cuda12);
+  // without its shared libraries, asking for CUDA used to fail the whole session.
+  const bin = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  const cudaInstalled = existsSync(
+    join(bin, 'bin/napi-v6', process.platform, process.arch, 'libonnxruntime_providers_shared.so'),
+  );
+  const m = new ModelSession(
+    modelById('faceplugin-landmark68'),
+    {},
+    { threads: 1, providers: ['cuda', 'cpu'] },
+  );
+  assert.equal(m.created, false);
+  assert.deepEqual(m.providers, ['cuda', 'cpu']);
+  try {
+    const out = await m.run({ input: new ort.Tensor('float32', new Float32Array(64 * 64), [1, 1, 64, 64]) });
+    assert.equal(out.output?.dims.at(-1), 136);
+    assert.equal(m.created, true);
+    if (process.platform === 'linux' && !cudaInstalled) assert.deepEqual(m.providers, ['cpu']);
+    else assert.equal(m.providers.at(-1), 'cpu');
+  } finally {
+    await m.close();
+  }
 });

@@ -1,0 +1,71 @@
+// Pipeline assembly: the 'fast' entry really embeds one crop (no mirrored second pass), the default
+// keeps YuNet's 5 points, and the pipeline reports the execution providers its sessions run on.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { squaredL2 } from '../../../ml/embed/vector.ts';
+import { pipelineById } from '../../../ml/models/manifest.ts';
+import { createPipeline } from '../../../ml/pipeline.ts';
+import type { PhotoAnalysis } from '../../../ml/types.ts';
+import { needShared, sharedDataDir, sharedModelsDir } from '../../helpers/shared.ts';
+
+const photo = join(sharedDataDir, 'lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg');
+
+test('the fast pipeline is MobileFaceNet without the mirrored crop; auto prefers YuNet + faceplugin', async (t) => {
+  assert.equal(pipelineById('fast').flip, false);
+  assert.equal(pipelineById('fast').embedder, 'mobilefacenet');
+  if (needShared) return t.skip(needShared);
+  const auto = await createPipeline({ modelsDir: sharedModelsDir, threads: 1 });
+  const fast = await createPipeline({ pipeline: 'fast', modelsDir: sharedModelsDir, threads: 1 });
+  const noFlip = await createPipeline({
+    pipeline: 'yunet-mobilefacenet',
+    modelsDir: sharedModelsDir,
+    threads: 1,
+    flip: false,
+  });
+  const flip = await createPipeline({
+    pipeline: 'yunet-mobilefacenet',
+    modelsDir: sharedModelsDir,
+    threads: 1,
+  });
+  try {
+    assert.equal(auto.id, 'yunet-faceplugin');
+    const [a, b, c] = await Promise.all([fast, noFlip, flip].map((p) => p.analyzeFile(photo)));
+    const central = (r: PhotoAnalysis | undefined) => {
+      assert.ok(r && r.faces.length > 0, 'a face in the LFW photo');
+      return r.faces.reduce((x, y) => (y.box.w > x.box.w ? y : x));
+    };
+    // Same crop, same model, one pass each: identical vectors. The mirrored sum differs.
+    assert.deepEqual(central(a).embedding, central(b).embedding);
+    const d = squaredL2(central(a).embedding, central(c).embedding);
+    assert.ok(d > 1e-4 && d < 0.5, `flip vs no flip distance ${d}`);
+  } finally {
+    await Promise.all([auto, fast, noFlip, flip].map((p) => p.close()));
+  }
+});
+
+test('a pipeline reports its execution providers, CPU last', { skip: needShared }, async () => {
+  const p = await createPipeline({ pipeline: 'yunet-faceplugin', modelsDir: sharedModelsDir, threads: 1 });
+  try {
+    await p.ready();
+    assert.ok(p.providers.length >= 1);
+    assert.equal(p.providers.at(-1), 'cpu');
+    const saved = process.env.KITH_PROVIDERS;
+    process.env.KITH_PROVIDERS = 'cpu';
+    try {
+      const forced = await createPipeline({
+        pipeline: 'yunet-faceplugin',
+        modelsDir: sharedModelsDir,
+        threads: 1,
+      });
+      await forced.ready();
+      assert.deepEqual(forced.providers, ['cpu']);
+      await forced.close();
+    } finally {
+      if (saved === undefined) delete process.env.KITH_PROVIDERS;
+      else process.env.KITH_PROVIDERS = saved;
+    }
+  } finally {
+    await p.close();
+  }
+});
