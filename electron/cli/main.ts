@@ -1,6 +1,7 @@
 // `kith` — the command-line face of the core. Same modules as the app, no Electron.
 import { endProgress, UsageError } from './args.ts';
 import { benchCommand } from './bench.ts';
+import { BENCH_PEERS_USAGE } from './bench-peers.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { modelsCommand } from './models.ts';
 import { peopleCommand } from './people.ts';
@@ -30,7 +31,7 @@ ${PEOPLE_VERBS_USAGE}${EXPORT_USAGE}  models [--models-dir DIR] [--json]
   bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
   bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--json]
   bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
-
+${BENCH_PEERS_USAGE}
 --library defaults to the Kith app's own library folder (KITH_LIBRARY overrides it).
 --models-dir (or KITH_MODELS_DIR) is a folder with extra model files, e.g. YuNet and MobileFaceNet.
 --pipeline: auto (default: the best pipeline whose model files are present), yunet-mobilefacenet, yunet-faceplugin, faceplugin.
