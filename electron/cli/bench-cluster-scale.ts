@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildFaceIndex, cluster, nearestPeople, syntheticEmbeddings } from '../../ml/cluster/index.ts';
@@ -75,6 +75,7 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
   let recognize: null | {
     new_faces: number;
     seconds: number;
+    cpu_seconds: number;
     index_seconds: number;
     query_seconds: number;
     joined: number;
@@ -82,11 +83,13 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
   } = null;
   if (o.faces >= 2000) {
     const queries = all.embeddings.subarray(o.faces * dim);
+    const rc0 = process.cpuUsage();
     const t1 = performance.now();
     const index = buildFaceIndex(data.embeddings, dim);
     const t2 = performance.now();
     const r = nearestPeople(index, queries, { threshold: o.threshold, personOf: result.labels });
     const t3 = performance.now();
+    const rcpu = process.cpuUsage(rc0);
     const rs = (t3 - t1) / 1000;
     // A join is correct when the cluster it joined is mostly the new face's true identity.
     const majority = new Map<number, number>();
@@ -114,6 +117,7 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
     recognize = {
       new_faces: 1000,
       seconds: rs,
+      cpu_seconds: (rcpu.user + rcpu.system) / 1e6,
       index_seconds: (t2 - t1) / 1000,
       query_seconds: (t3 - t2) / 1000,
       joined,
@@ -124,8 +128,11 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
   let sklearn: null | {
     faces: number;
     kith_seconds: number;
+    kith_cpu_seconds: number;
     sklearn_seconds: number;
+    sklearn_cpu_seconds: number;
     speedup: number;
+    cpu_speedup: number;
     ari: number;
   } = null;
   if (o.sklearn) {
@@ -133,9 +140,12 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
     const n = Math.min(o.faces, 20_000);
     const sub = data.embeddings.subarray(0, n * dim);
     o.onProgress?.(`cluster-scale: Kith vs scikit-learn on ${n} faces`);
+    const kc0 = process.cpuUsage();
     const k0 = performance.now();
     const kith = await cluster(sub, { dim, threshold: o.threshold, linkage: o.linkage });
     const kithSeconds = (performance.now() - k0) / 1000;
+    const kc = process.cpuUsage(kc0);
+    const kithCpu = (kc.user + kc.system) / 1e6;
     const dir = await mkdtemp(join(tmpdir(), 'kith-sklearn-'));
     try {
       await writeFile(join(dir, 'emb.f32'), sub);
@@ -154,14 +164,20 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
         ],
         { maxBuffer: 1 << 24 },
       );
-      const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number };
+      const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        seconds: number;
+        cpu_seconds: number;
+      };
       const buf = await readFile(join(dir, 'labels.i32'));
       const labels = new Int32Array(buf.buffer, buf.byteOffset, n);
       sklearn = {
         faces: n,
         kith_seconds: kithSeconds,
+        kith_cpu_seconds: kithCpu,
         sklearn_seconds: report.seconds,
+        sklearn_cpu_seconds: report.cpu_seconds,
         speedup: report.seconds / kithSeconds,
+        cpu_speedup: report.cpu_seconds / kithCpu,
         ari: adjustedRandIndex(kith.labels, labels),
       };
     } finally {
@@ -171,6 +187,10 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
 
   return {
     faces: o.faces,
+    // The machine the figures come from: on a shared machine wall seconds include other
+    // processes' turns (cpu_seconds counts this process's threads, all of them).
+    cores: availableParallelism(),
+    load_average: loadavg().map((l) => +l.toFixed(2)),
     dim,
     linkage: o.linkage,
     threshold: o.threshold,
@@ -182,6 +202,10 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
     pairwise_f: pw.f,
     bcubed_f: b3.f,
     recognize,
+    /** 1,000 new faces into the library, index build included (null below 2,000 faces). */
+    recognition_seconds: recognize?.seconds ?? null,
     sklearn,
+    sklearn_speedup: sklearn?.speedup ?? null,
+    sklearn_ari: sklearn?.ari ?? null,
   };
 }

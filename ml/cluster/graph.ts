@@ -1,7 +1,7 @@
 // Candidate graph for the sparse agglomeration: for each face, its nearest faces within the
 // threshold. All pairs are compared up to a size limit; above it, pairs are compared only inside
 // k-means cells (an inverted-file index, as FAISS's IVF), which is what makes 1M faces feasible.
-import { DotKernel, padStride, quantizeRows8, quantizeRows16, squaredDistance } from './kernel.ts';
+import { DotKernel, padStride, quantizeRows8, quantizeRows16 } from './kernel.ts';
 import type { Ticker } from './progress.ts';
 import { createRandom } from './random.ts';
 import type { FaceEdges } from './sparse.ts';
@@ -22,8 +22,12 @@ export interface GraphOptions {
 
 /** Lloyd iterations of the cell centres (measured: more do not change the clustering). */
 const KMEANS_ITERATIONS = 5;
-/** Query rows per kernel call: output is TILE × cell size int32s. */
-const TILE = 64;
+/**
+ * Query rows per kernel call: large enough that a call split across two threads is worth the
+ * wake-up (cells hold ~100 faces at 100k), small enough that the candidate lists stay in cache.
+ */
+const TILE = 256;
+const NO_CUT = 2147483647;
 const align16 = (x: number): number => Math.ceil(x / 16) * 16;
 
 /**
@@ -43,6 +47,10 @@ interface Quantised {
   data: Int8Array;
   /** max|x| / 127 per row: the int8 step. */
   inverse: Float32Array;
+  /** The same rows as int16 (the query side of the kernel) and their steps, made once: each face
+   * is a query in `probes` cells, and re-quantising per visit was 10% of the run at 100k. */
+  data16: Int16Array;
+  inverse16: Float32Array;
   norm2: Float32Array;
   l1: Float32Array;
 }
@@ -53,6 +61,9 @@ function quantiseFaces(embeddings: Float32Array, dim: number, faces: Int32Array)
   const data = new Int8Array(p * stride);
   const inverse = new Float32Array(p);
   quantizeRows8(embeddings, dim, faces, p, data, stride, inverse);
+  const data16 = new Int16Array(p * stride);
+  const inverse16 = new Float32Array(p);
+  quantizeRows16(embeddings, dim, faces, p, data16, stride, inverse16);
   const norm2 = new Float32Array(p);
   const l1 = new Float32Array(p);
   for (let i = 0; i < p; i++) {
@@ -67,7 +78,7 @@ function quantiseFaces(embeddings: Float32Array, dim: number, faces: Int32Array)
     norm2[i] = s;
     l1[i] = a;
   }
-  return { p, stride, data, inverse, norm2, l1 };
+  return { p, stride, data, inverse, data16, inverse16, norm2, l1 };
 }
 
 /** Per face, the `k` nearest candidates offered so far: a max-heap of k slots per face. */
@@ -215,26 +226,34 @@ async function kmeansCells(
   for (let c = 0; c < cells; c++)
     centres.set(embeddings.subarray(faces[sample[c]!]! * dim, faces[sample[c]!]! * dim + dim), c * dim);
 
-  const qBytes = align16(256 * stride * 2);
-  const outOff = qBytes;
-  const dbOff = align16(outOff + 256 * cells * 4);
+  const cutsOff = align16(256 * stride * 2);
+  const countsOff = cutsOff + 256 * 4;
+  const idxOff = align16(countsOff + 256 * 4);
+  const rawOff = align16(idxOff + 256 * cells * 4);
+  const dbOff = align16(rawOff + 256 * cells * 4);
   kernel.reserve(dbOff + cells * stride);
   const buffer = () => kernel.memory.buffer;
-  const centreScale = new Float32Array(cells);
   const qScale = new Float32Array(256);
-  const rows = new Int32Array(256);
+  // Centres share one int8 step, so within a face's row the products rank the centres as their
+  // similarities do, and one integer cut per row can drop the far centres inside the kernel.
+  let centreStep = 0;
   const loadCentres = () => {
-    quantizeRows8(
-      centres,
-      dim,
-      null,
-      cells,
-      new Int8Array(buffer(), dbOff, cells * stride),
-      stride,
-      centreScale,
-    );
+    let max = 0;
+    for (let i = 0; i < cells * dim; i++) max = Math.max(max, Math.abs(centres[i]!));
+    const scale = max > 0 ? 127 / max : 0;
+    centreStep = max > 0 ? max / 127 : 0;
+    const db = new Int8Array(buffer(), dbOff, cells * stride);
+    db.fill(0);
+    for (let c = 0; c < cells; c++)
+      for (let k = 0; k < dim; k++) db[c * stride + k] = Math.round(centres[c * dim + k]! * scale);
   };
-  /** Calls visit(local face, cell order by similarity) for `count` faces of `list`. */
+  /**
+   * Calls visit(local face, its `keep` most similar cells, their similarities) for `count` faces
+   * of `list`. The kernel keeps only centres above a similarity cut: the lowest keep-th
+   * similarity of the previous batch less a margin (measured: scanning all C products per face
+   * in JavaScript was most of the k-means time); a batch where some face keeps fewer than `keep`
+   * runs again without a cut, so the result is the exact top `keep`.
+   */
   const assign = async (
     list: Int32Array,
     count: number,
@@ -243,21 +262,42 @@ async function kmeansCells(
   ) => {
     const best = new Int32Array(keep);
     const sims = new Float32Array(keep);
+    let simCut = Number.NEGATIVE_INFINITY;
     for (let a = 0; a < count; a += 256) {
       const n = Math.min(256, count - a);
       const nq = Math.ceil(n / 4) * 4;
-      for (let r = 0; r < n; r++) rows[r] = faces[list[a + r]!]!;
       const q = new Int16Array(buffer(), 0, nq * stride);
-      quantizeRows16(embeddings, dim, rows, n, q, stride, qScale);
+      for (let r = 0; r < n; r++) {
+        const f = list[a + r]!;
+        q.set(quantised.data16.subarray(f * stride, f * stride + stride), r * stride);
+        qScale[r] = quantised.inverse16[f]!;
+      }
       q.fill(0, n * stride);
-      kernel.dots(0, nq, dbOff, cells, stride, outOff);
-      const out = new Int32Array(buffer(), outOff, nq * cells);
+      const run = (cut: number): boolean => {
+        const cuts = new Int32Array(buffer(), cutsOff, nq);
+        for (let r = 0; r < n; r++) {
+          const unit = qScale[r]! * centreStep;
+          cuts[r] = cut > Number.NEGATIVE_INFINITY && unit > 0 ? Math.floor(cut / unit) : -2147483648;
+        }
+        cuts.fill(NO_CUT, n);
+        kernel.dotsAbove(0, nq, dbOff, cells, stride, cutsOff, idxOff, rawOff, countsOff);
+        const counts = new Int32Array(buffer(), countsOff, nq);
+        for (let r = 0; r < n; r++) if (counts[r]! < Math.min(keep, cells)) return false;
+        return true;
+      };
+      if (!run(simCut)) run(Number.NEGATIVE_INFINITY);
+      const buf = buffer();
+      const counts = new Int32Array(buf, countsOff, nq);
+      const idx = new Int32Array(buf, idxOff, nq * cells);
+      const raw = new Int32Array(buf, rawOff, nq * cells);
+      let lowest = Number.POSITIVE_INFINITY;
       for (let r = 0; r < n; r++) {
         sims.fill(Number.NEGATIVE_INFINITY);
         best.fill(-1);
+        const unit = qScale[r]! * centreStep;
         const o = r * cells;
-        for (let c = 0; c < cells; c++) {
-          const s = out[o + c]! * centreScale[c]!;
+        for (let e = o; e < o + counts[r]!; e++) {
+          const s = raw[e]! * unit;
           if (s <= sims[keep - 1]!) continue;
           let t = keep - 1;
           while (t > 0 && sims[t - 1]! < s) {
@@ -266,10 +306,12 @@ async function kmeansCells(
             t--;
           }
           sims[t] = s;
-          best[t] = c;
+          best[t] = idx[e]!;
         }
+        lowest = Math.min(lowest, sims[keep - 1]!);
         visit(list[a + r]!, best, sims);
       }
+      simCut = lowest - 0.05;
       if (ticker.due()) await ticker.pause('prepare', a, count);
     }
   };
@@ -313,12 +355,19 @@ async function kmeansCells(
 
 /**
  * Candidate graph over `faces` (participating face indices): undirected edges between faces
- * whose exact squared L2 is ≤ threshold, at most `neighbors` kept per face (nearest first).
+ * whose exact squared L2 may be ≤ threshold, at most `neighbors` kept per face (nearest first).
  *
  * With neighbors = Infinity the answer is undefined once more than maxEdges pairs are found.
  * Pairs are screened with the int8 kernel; a pair is dropped only when a rigorous bound on the
  * quantisation error says it is beyond the threshold, so with all-pairs and neighbors = Infinity
- * the graph holds exactly the pairs within the threshold. Kept distances are recomputed in float.
+ * the graph holds every pair within the threshold (and a few just beyond it).
+ *
+ * [Note: lower-bound edges]
+ * An edge carries a lower bound of its exact distance (the int8 estimate minus its error bound),
+ * not the distance: the agglomeration computes the exact value only for the edges it reaches
+ * while both ends are still apart (sparse.ts), a few per face, where computing it for every
+ * edge cost more than the search (20k faces: 3.4M edges, each a 128-d float distance; --cpu-prof
+ * put the graph's JavaScript at 31% of the run, nearly all of it those distances).
  */
 export async function candidateGraph(
   embeddings: Float32Array,
@@ -362,7 +411,6 @@ export async function candidateGraph(
   for (let c = 0; c < cellCount; c++) {
     totalWork += (cells.start[c + 1]! - cells.start[c]!) * (cells.probeStart[c + 1]! - cells.probeStart[c]!);
   }
-  const rows = new Int32Array(TILE);
   const qScale = new Float32Array(TILE);
   let mInverse = new Float32Array(0);
   let mSlack = new Float32Array(0);
@@ -381,8 +429,11 @@ export async function candidateGraph(
     const mem = cells.members.subarray(cells.start[c]!, cells.start[c + 1]!);
     const mc = mem.length;
     if (mc < 2) continue;
-    const outOff = align16(TILE * stride * 2);
-    const dbOff = align16(outOff + TILE * mc * 4);
+    const cutsOff = align16(TILE * stride * 2);
+    const countsOff = cutsOff + TILE * 4;
+    const idxOff = align16(countsOff + TILE * 4);
+    const rawOff = align16(idxOff + TILE * mc * 4);
+    const dbOff = align16(rawOff + TILE * mc * 4);
     kernel.reserve(dbOff + mc * stride);
     const db = new Int8Array(kernel.memory.buffer, dbOff, mc * stride);
     if (mInverse.length < mc) {
@@ -404,14 +455,31 @@ export async function candidateGraph(
     for (let a = 0; a < searchers.length; a += TILE) {
       const n = Math.min(TILE, searchers.length - a);
       const nq = Math.ceil(n / 4) * 4;
-      for (let r = 0; r < n; r++) rows[r] = faces[searchers[a + r]!]!;
       const q = new Int16Array(kernel.memory.buffer, 0, nq * stride);
-      quantizeRows16(embeddings, dim, rows, n, q, stride, qScale);
+      for (let r = 0; r < n; r++) {
+        const f = searchers[a + r]!;
+        q.set(quantised.data16.subarray(f * stride, f * stride + stride), r * stride);
+        qScale[r] = quantised.inverse16[f]!;
+      }
       q.fill(0, n * stride);
+      // Per query row: the integer cut below which no pair can be a candidate (the kernel keeps
+      // only products at or above it).
+      const cuts = new Int32Array(kernel.memory.buffer, cutsOff, nq);
+      for (let t = 0; t < n; t++) {
+        const i = searchers[a + t]!;
+        const qi = qScale[t]!;
+        const limit = threshold + 1e-5 + 2 * (l1[i]! * inverseMaxHalf + (qi / 2) * l1Max);
+        const reach = top ? Math.min(limit, top.worst[i]!) : limit;
+        cuts[t] = integerCut(norm2[i]! + normMin, reach, qi > 0 ? 1 / (2 * qi * inverseMax) : 0);
+      }
+      cuts.fill(NO_CUT, n);
       const from = top ? 0 : a;
       const nd = mc - from;
-      kernel.dots(0, nq, dbOff + from * stride, nd, stride, outOff);
-      const out = new Int32Array(kernel.memory.buffer, outOff, nq * nd);
+      kernel.dotsAbove(0, nq, dbOff + from * stride, nd, stride, cutsOff, idxOff, rawOff, countsOff);
+      const buffer = kernel.memory.buffer;
+      const idx = new Int32Array(buffer, idxOff, nq * nd);
+      const out = new Int32Array(buffer, rawOff, nq * nd);
+      const counts = new Int32Array(buffer, countsOff, nq);
       for (let t = 0; t < n; t++) {
         const i = searchers[a + t]!;
         const qi = qScale[t]!;
@@ -422,32 +490,36 @@ export async function candidateGraph(
         const limit = threshold + 1e-5 + 2 * (l1i * inverseMaxHalf + queryErr);
         const cutBase = ni + normMin;
         const cutScale = qi > 0 ? 1 / (2 * qi * inverseMax) : 0;
-        const o = t * nd - from;
+        const o = t * nd;
+        const end = o + counts[t]!;
         if (top) {
           // A full list raises the cut to its worst entry: in a dense row (a big identity, every
           // pair within the threshold) only about k·ln(m/k) candidates get offered.
           let cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
-          for (let rj = 0; rj < mc; rj++) {
-            const raw = out[o + rj]!;
+          for (let e = o; e < end; e++) {
+            const raw = out[e]!;
             if (raw < cut) continue;
+            const rj = idx[e]!;
             const j = mem[rj]!;
             if (j === i) continue;
-            const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
-            if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr) || approx >= top.worst[i]!)
-              continue;
-            if (top.offer(i, j, approx)) cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
+            // Lower bound of the exact distance (see [Note: lower-bound edges]).
+            const low =
+              ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]! - 2 * (l1i * mSlack[rj]! + queryErr) - 1e-5;
+            if (low > threshold || low >= top.worst[i]!) continue;
+            if (top.offer(i, j, Math.max(0, low)))
+              cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
           }
           continue;
         }
-        const cut = integerCut(cutBase, limit, cutScale);
-        for (let rj = a + t + 1; rj < mc; rj++) {
-          const raw = out[o + rj]!;
-          if (raw < cut) continue;
-          const approx = ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]!;
-          if (approx > threshold + 1e-5 + 2 * (l1i * mSlack[rj]! + queryErr)) continue;
+        for (let e = o; e < end; e++) {
+          const local = idx[e]!;
+          if (local <= t) continue; // the upper triangle only
+          const rj = local + from;
+          const low =
+            ni + mNorm[rj]! - 2 * out[e]! * qi * mInverse[rj]! - 2 * (l1i * mSlack[rj]! + queryErr) - 1e-5;
+          if (low > threshold) continue;
           const j = mem[rj]!;
-          const d = squaredDistance(embeddings, faces[i]!, faces[j]!, dim);
-          if (d <= threshold) all.push(faces[Math.min(i, j)]!, faces[Math.max(i, j)]!, d);
+          all.push(faces[Math.min(i, j)]!, faces[Math.max(i, j)]!, Math.max(0, low));
         }
         if (all.count > options.maxEdges) return undefined;
       }
@@ -460,20 +532,6 @@ export async function candidateGraph(
     return all.edges();
   }
 
-  // Exact distances for the kept neighbours; drop those beyond the threshold.
-  for (let i = 0; i < p; i++) {
-    const base = i * k;
-    let w = base;
-    for (let t = base; t < base + top.len[i]!; t++) {
-      const j = top.ids[t]!;
-      const d = squaredDistance(embeddings, faces[i]!, faces[j]!, dim);
-      if (d > threshold) continue;
-      top.ids[w] = j;
-      top.dist[w] = d;
-      w++;
-    }
-    top.len[i] = w - base;
-  }
   // Undirected, each pair once: from the lower face, or from the higher if the lower lacks it.
   const has = (i: number, j: number): boolean => {
     for (let t = i * k; t < i * k + top.len[i]!; t++) if (top.ids[t] === j) return true;

@@ -1,11 +1,22 @@
 // Incremental recognition: new faces join the people the library already has (FaceNet's
 // "recognition = k-NN against named faces"), without re-clustering.
-import { DotKernel, padStride, quantizeRows8, quantizeRows16 } from './kernel.ts';
+import { DotKernel, padStride, quantizeRows16 } from './kernel.ts';
 
-/** Query rows per kernel call and library rows per block: output 64 × 16384 int32 = 4 MB. */
+const align16 = (x: number): number => Math.ceil(x / 16) * 16;
+
+/**
+ * Query rows per kernel call and library rows per block. The kernel keeps only the products
+ * that reach each row's cut (dotsAbove), so the candidate lists are 2 × 64 × 16384 int32 at most
+ * but hold a few dozen entries per row in practice.
+ */
 const QUERY_TILE = 64;
 const LIBRARY_BLOCK = 16384;
-const align16 = (x: number): number => Math.ceil(x / 16) * 16;
+const NO_CUT = 2147483647;
+/** Byte offsets of the kernel's scratch: queries, cuts, counts, candidate lists, then the library. */
+const CUTS_OFF = align16(QUERY_TILE * 128 * 2 * 8);
+const COUNTS_OFF = CUTS_OFF + QUERY_TILE * 4;
+const IDX_OFF = align16(COUNTS_OFF + QUERY_TILE * 4);
+const RAW_OFF = IDX_OFF + QUERY_TILE * LIBRARY_BLOCK * 4;
 
 /**
  * Library faces quantised into a kernel's memory once, for many nearestPeople calls.
@@ -31,30 +42,33 @@ export function buildFaceIndex(embeddings: Float32Array, dim: number): FaceIndex
   const n = embeddings.length / dim;
   const stride = padStride(dim);
   const kernel = new DotKernel();
-  const libraryOffset = align16(QUERY_TILE * stride * 2 + QUERY_TILE * LIBRARY_BLOCK * 4);
+  if (stride > 128 * 8) throw new RangeError('dim above 1024 is not supported');
+  const libraryOffset = align16(RAW_OFF + QUERY_TILE * LIBRARY_BLOCK * 4);
   kernel.reserve(libraryOffset + n * stride);
+  // One pass for the row statistics, one to quantise (as quantizeRows8, whose separate passes
+  // made the build a quarter of the recognition time at 100k).
   const inverse = new Float32Array(n);
-  quantizeRows8(
-    embeddings,
-    dim,
-    null,
-    n,
-    new Int8Array(kernel.memory.buffer, libraryOffset, n * stride),
-    stride,
-    inverse,
-  );
   const norm2 = new Float32Array(n);
+  const library = new Int8Array(kernel.memory.buffer, libraryOffset, n * stride);
   let l1Max = 0;
   let normMin = Number.POSITIVE_INFINITY;
   let inverseMax = 0;
   for (let i = 0; i < n; i++) {
+    const o = i * dim;
     let s = 0;
     let a = 0;
+    let max = 0;
     for (let k = 0; k < dim; k++) {
-      const v = embeddings[i * dim + k]!;
+      const v = embeddings[o + k]!;
+      const abs = Math.abs(v);
       s += v * v;
-      a += Math.abs(v);
+      a += abs;
+      if (abs > max) max = abs;
     }
+    const scale = max > 0 ? 127 / max : 0;
+    const d = i * stride;
+    for (let k = 0; k < dim; k++) library[d + k] = Math.round(embeddings[o + k]! * scale);
+    inverse[i] = max > 0 ? max / 127 : 0;
     norm2[i] = s;
     l1Max = Math.max(l1Max, a);
     normMin = Math.min(normMin, s);
@@ -118,41 +132,59 @@ export function nearestPeople(
   const nearId = new Int32Array(q * keep).fill(-1);
   const nearD = new Float32Array(q * keep).fill(Number.POSITIVE_INFINITY);
   const qScale = new Float32Array(QUERY_TILE);
-  const outOff = align16(QUERY_TILE * stride * 2);
+  const qNorm = new Float64Array(QUERY_TILE);
+  const qL1 = new Float64Array(QUERY_TILE);
   for (let a = 0; a < q; a += QUERY_TILE) {
     const rows = Math.min(QUERY_TILE, q - a);
     const nq = Math.ceil(rows / 4) * 4;
     const q16 = new Int16Array(kernel.memory.buffer, 0, nq * stride);
     quantizeRows16(queries.subarray(a * dim, (a + rows) * dim), dim, null, rows, q16, stride, qScale);
     q16.fill(0, rows * stride);
+    for (let t = 0; t < rows; t++) {
+      const o = (a + t) * dim;
+      let ni = 0;
+      let l1 = 0;
+      for (let x = 0; x < dim; x++) {
+        ni += queries[o + x]! * queries[o + x]!;
+        l1 += Math.abs(queries[o + x]!);
+      }
+      qNorm[t] = ni;
+      qL1[t] = l1;
+    }
+    // Rows can only come nearer than d when their product reaches this (see graph.ts).
+    const cutFor = (t: number, d: number): number => {
+      const reach = qNorm[t]! + index.normMin - d;
+      const qi = qScale[t]!;
+      return reach > 0 && qi > 0 ? Math.floor(reach / (2 * qi * index.inverseMax)) : -2147483648;
+    };
+    // |dot error| ≤ l1(query)·step(lib)/2 + l1(lib)·step(query)/2 (as in graph.ts).
+    const slackMax = (t: number): number =>
+      2 * (qL1[t]! * (index.inverseMax / 2) + (qScale[t]! / 2) * index.l1Max) + 1e-5;
     for (let b = 0; b < n; b += LIBRARY_BLOCK) {
       const nd = Math.min(LIBRARY_BLOCK, n - b);
-      kernel.dots(0, nq, libraryOffset + b * stride, nd, stride, outOff);
-      const out = new Int32Array(kernel.memory.buffer, outOff, nq * nd);
+      const cuts = new Int32Array(kernel.memory.buffer, CUTS_OFF, nq);
+      for (let t = 0; t < rows; t++) {
+        cuts[t] = cutFor(t, Math.min(threshold + slackMax(t), nearD[(a + t) * keep + keep - 1]!));
+      }
+      cuts.fill(NO_CUT, rows);
+      kernel.dotsAbove(0, nq, libraryOffset + b * stride, nd, stride, CUTS_OFF, IDX_OFF, RAW_OFF, COUNTS_OFF);
+      const buffer = kernel.memory.buffer;
+      const idx = new Int32Array(buffer, IDX_OFF, nq * nd);
+      const out = new Int32Array(buffer, RAW_OFF, nq * nd);
+      const counts = new Int32Array(buffer, COUNTS_OFF, nq);
       for (let t = 0; t < rows; t++) {
         const qi = qScale[t]!;
         const row = a + t;
-        const o = row * dim;
-        let ni = 0;
-        let l1 = 0;
-        for (let x = 0; x < dim; x++) {
-          ni += queries[o + x]! * queries[o + x]!;
-          l1 += Math.abs(queries[o + x]!);
-        }
-        // |dot error| ≤ l1(query)·step(lib)/2 + l1(lib)·step(query)/2 (as in graph.ts).
-        const slackMax = 2 * (l1 * (index.inverseMax / 2) + (qi / 2) * index.l1Max) + 1e-5;
+        const ni = qNorm[t]!;
+        const l1 = qL1[t]!;
         const base = row * keep;
-        const cutFor = (d: number): number => {
-          const reach = ni + index.normMin - d;
-          return reach > 0 && qi > 0 ? Math.floor(reach / (2 * qi * index.inverseMax)) : -2147483648;
-        };
         let worst = nearD[base + keep - 1]!;
-        let cut = cutFor(Math.min(threshold + slackMax, worst));
+        let cut = cutFor(t, Math.min(threshold + slackMax(t), worst));
         const ro = t * nd;
-        for (let j = 0; j < nd; j++) {
-          const raw = out[ro + j]!;
+        for (let e = ro; e < ro + counts[t]!; e++) {
+          const raw = out[e]!;
           if (raw < cut) continue;
-          const lib = b + j;
+          const lib = b + idx[e]!;
           if (personOf[lib]! < 0) continue;
           const inv = index.inverse[lib]!;
           const approx = ni + index.norm2[lib]! - 2 * raw * qi * inv;
@@ -168,7 +200,7 @@ export function nearestPeople(
           nearD[base + at] = approx;
           nearId[base + at] = lib;
           worst = nearD[base + keep - 1]!;
-          cut = cutFor(Math.min(threshold + slackMax, worst));
+          cut = cutFor(t, Math.min(threshold + slackMax(t), worst));
         }
       }
     }

@@ -26,21 +26,33 @@ export const SCALABLE_DEFAULTS = {
  * graph holds all of them and the result is the exact one: on 20k synthetic faces (threshold
  * 1.0) it equals scikit-learn's average linkage on precomputed squared L2 (ARI 1.0, 4135
  * clusters) and scores ARI 0.998 against sklearn's metric='euclidean' (which averages L2, not
- * squared L2: a slightly different criterion), in 8.6 s and 220 MB against sklearn's 53–97 s
- * and 3.2 GB.
+ * squared L2: a slightly different criterion).
  *
- * Above that, an all-pairs pass is out of reach (100k faces: 5·10⁹ pairs, 300 CPU-s even with
- * the SIMD kernel), so pairs are compared inside k-means cells (graph.ts: each face searches its
- * 8 nearest cells) and each face keeps its 16 nearest neighbours. Against the exact result at
- * 100k faces: ARI 0.986, same ARI against the synthetic truth (0.9487 vs 0.9489), but more
- * clusters (22.2k vs 19.5k): small people whose faces landed in cells apart stay split, which
- * shows in B-cubed F (0.938 vs 0.954). More probes close the gap at a cost (16: 21.1k clusters,
- * B³F 0.946, 1.3× the time; 32: 20.4k, 0.950, 1.8×). The ARI gap comes from capping neighbours,
- * not from the cells: at 20k with all pairs compared but 24 neighbours kept, ARI vs exact is
- * 0.989 (64: 0.990, 256: 0.995, all: 1.0) — outlier faces whose far edges are cut join the big
- * cluster instead of pairing among themselves; 12, 16 or 24 neighbours score the same.
- * Time at 100k: ~12.5 CPU-s (graph ~8, merging ~3), peak RSS 230 MB, on this project's shared
- * 2-core machine (load 5–9 while measuring, so wall times ran 1.2–2× the CPU times).
+ * Above that, an all-pairs pass is out of reach (100k faces: 5·10⁹ pairs), so pairs are
+ * compared inside k-means cells (graph.ts: each face searches its 8 nearest cells) and each face
+ * keeps its 16 nearest neighbours. Against the exact result at 100k faces: ARI 0.986, same ARI
+ * against the synthetic truth (0.948 vs 0.949), but more clusters (22.2k vs 19.5k): small people
+ * whose faces landed in cells apart stay split. The ARI gap comes from capping neighbours, not
+ * from the cells: at 20k with all pairs compared but 24 neighbours kept, ARI vs exact is 0.989.
+ * The cell path at 20k scores ARI 0.9899–0.9908 against sklearn (16–32 neighbours, 8–12 probes)
+ * in half the CPU time of the exact path: too close to 0.99 to be the default there.
+ * Cells cannot be pruned exactly: even with one cell per true identity, the triangle-inequality
+ * bound (‖x − c‖ − radius > √threshold) rules out only 9% of the faces in 128-d (20k faces).
+ *
+ * Where the time went, and what was done (--cpu-prof, and CPU seconds per phase from
+ * ml/cluster/bench.ts, on this project's shared 2-core machine):
+ *  - scanning every kernel product in JavaScript cost 2–3× the products: the kernel now keeps
+ *    only products above a per-row cut (kernel.ts, dotsAbove);
+ *  - the products run on both cores (kernel.ts, [Note: kernel threads]);
+ *  - exact float distances for every edge, and a heap holding every edge: edges now carry lower
+ *    bounds, are radix-sorted once, and only those reached while their faces are apart get an
+ *    exact value (sparse.ts, [Note: lazy lower bounds]) — 663k of 3.5M edges at 20k;
+ *  - re-quantising each face for each cell it searches (10% at 100k): quantised once.
+ * CPU seconds, before → after (all threads; the machine ran at load 5–30 while measuring, so
+ * wall times were 2–10× these and only CPU time compares; on a quiet machine the wall time is
+ * below the CPU time, since the kernel runs on both cores): 20k exact 14.0 → 4.7 (graph 3.1,
+ * merge 1.1), against scikit-learn's ~99 CPU-s on the same faces (same load); 100k 12.5 → 9.2
+ * (k-means 2.7, graph 4.0, merge 2.6).
  */
 /**
  * Agglomerative clustering without an n² matrix: exact while the threshold graph is small

@@ -1,9 +1,14 @@
 // Agglomeration over a sparse candidate graph: memory O(n + edges), no n² matrix.
 import type { Prepared } from './constraints.ts';
+import { squaredDistance } from './kernel.ts';
 import type { Ticker } from './progress.ts';
 import type { Linkage } from './types.ts';
 
-/** Undirected face pairs (global face indices) with their squared L2 distance. */
+/**
+ * Undirected face pairs (global face indices) with a lower bound of their squared L2 distance
+ * (see [Note: lower-bound edges] in graph.ts): every pair within the threshold that the graph
+ * proposes, and possibly some just beyond it.
+ */
 export interface FaceEdges {
   a: Int32Array;
   b: Int32Array;
@@ -186,6 +191,69 @@ class ClusterHeap {
     this.up(i);
     this.down(this.pos[last]!);
   }
+}
+
+/** The edges with exact distances, keeping those within the threshold (complete linkage needs them). */
+function exactEdges(edges: FaceEdges, embeddings: Float32Array, dim: number, threshold: number): FaceEdges {
+  const a = new Int32Array(edges.count);
+  const b = new Int32Array(edges.count);
+  const dist = new Float32Array(edges.count);
+  let count = 0;
+  for (let e = 0; e < edges.count; e++) {
+    const d = squaredDistance(embeddings, edges.a[e]!, edges.b[e]!, dim);
+    if (d > threshold) continue;
+    a[count] = edges.a[e]!;
+    b[count] = edges.b[e]!;
+    dist[count] = d;
+    count++;
+  }
+  return { a, b, dist, count };
+}
+
+/** Steps of the bound grid the edges are sorted on (16-bit keys). */
+const KEY_STEPS = 65535;
+
+/**
+ * The edges in ascending order of their bound, with each bound rounded down to a grid of
+ * `threshold / 65535` (still a lower bound, and only the order of the bounds matters to the
+ * agglomeration): two 8-bit passes of a radix sort over 16-bit keys, carrying the face pairs
+ * along so that each pass and the agglomeration after it read memory in order. Sorting a
+ * permutation of the float bits and reading the edges through it cost 5× more at 3.5M edges,
+ * and 11-bit passes over 32-bit keys 2× more, in cache misses.
+ */
+export function sortEdges(edges: FaceEdges, threshold: number): FaceEdges {
+  const n = edges.count;
+  const step = Math.max(threshold, 1e-30) / KEY_STEPS;
+  let key = new Uint16Array(n);
+  for (let i = 0; i < n; i++) key[i] = Math.min(KEY_STEPS, Math.floor(Math.max(0, edges.dist[i]!) / step));
+  let a = edges.a.slice(0, n);
+  let b = edges.b.slice(0, n);
+  let key2 = new Uint16Array(n);
+  let a2 = new Int32Array(n);
+  let b2 = new Int32Array(n);
+  const counts = new Int32Array(256);
+  for (let shift = 0; shift < 16; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(key[i]! >>> shift) & 255]!++;
+    let sum = 0;
+    for (let v = 0; v < 256; v++) {
+      const c = counts[v]!;
+      counts[v] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = key[i]!;
+      const at = counts[(k >>> shift) & 255]!++;
+      key2[at] = k;
+      a2[at] = a[i]!;
+      b2[at] = b[i]!;
+    }
+    [key, key2, a, a2, b, b2] = [key2, key, a2, a, b2, b];
+  }
+  const dist = new Float32Array(n);
+  // Rounded down in float32 too, so that each stays a lower bound.
+  for (let i = 0; i < n; i++) dist[i] = Math.fround(key[i]! * step * (1 - 1e-6));
+  return { a, b, dist, count: n };
 }
 
 /**
@@ -421,16 +489,12 @@ async function agglomerateComplete(
 
 /**
  * Min-heap of pair entries (value, a, b, stamp). 4-ary with each entry's 16 bytes together, so a
- * sift step reads one cache line of children: it holds one entry per graph edge (millions).
+ * sift step reads one cache line of children. Grows as needed.
  */
 class PairHeap {
-  private readonly words: Int32Array;
-  private readonly floats: Float32Array;
+  private words = new Int32Array(4 * 1024);
+  private floats = new Float32Array(this.words.buffer);
   length = 0;
-  constructor(capacity: number) {
-    this.words = new Int32Array(4 * Math.max(1, capacity));
-    this.floats = new Float32Array(this.words.buffer);
-  }
   get topValue(): number {
     return this.floats[0]!;
   }
@@ -443,20 +507,32 @@ class PairHeap {
   get topStamp(): number {
     return this.words[3]!;
   }
-  /** Appends without ordering; call heapify() after the batch. */
-  add(v: number, a: number, b: number, stamp: number): void {
-    const o = 4 * this.length++;
-    this.floats[o] = v;
-    this.words[o + 1] = a;
-    this.words[o + 2] = b;
-    this.words[o + 3] = stamp;
-  }
-  heapify(): void {
-    const { words, floats } = this;
-    for (let i = (this.length - 2) >> 2; i >= 0; i--) {
-      const o = 4 * i;
-      this.down(i, floats[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!);
+  push(v: number, a: number, b: number, stamp: number): void {
+    if (4 * (this.length + 1) > this.words.length) {
+      const words = new Int32Array(2 * this.words.length);
+      words.set(this.words);
+      this.words = words;
+      this.floats = new Float32Array(words.buffer);
     }
+    const { words, floats } = this;
+    const value = Math.fround(v);
+    let i = this.length++;
+    while (i > 0) {
+      const up = (i - 1) >> 2;
+      const o = 4 * up;
+      if (!(value < floats[o]!)) break;
+      const to = 4 * i;
+      words[to] = words[o]!;
+      words[to + 1] = words[o + 1]!;
+      words[to + 2] = words[o + 2]!;
+      words[to + 3] = words[o + 3]!;
+      i = up;
+    }
+    const o = 4 * i;
+    floats[o] = value;
+    words[o + 1] = a;
+    words[o + 2] = b;
+    words[o + 3] = stamp;
   }
   pop(): void {
     const last = 4 * --this.length;
@@ -507,19 +583,27 @@ class PairHeap {
  * [Note: lazy lower bounds]
  * For average and single linkage there is no per-cluster neighbour list to rewrite on a merge (a
  * family member's cluster absorbs thousands of faces one at a time; touching its whole
- * neighbourhood each time would be quadratic). One heap holds an entry per graph edge, naming
- * the initial clusters it joined; union–find maps names to today's clusters. An entry's value is
- * a lower bound of the linkage distance between the clusters it names today, in this sense: for
- * every pair of clusters within the threshold, the smallest entry naming parts of both is ≤ their
- * distance. Merging needs no heap work, since by reducibility d(X∪Y, K) ≥ min(d(X,K), d(Y,K)),
+ * neighbourhood each time would be quadratic). Entries are lower bounds of the linkage distance
+ * between the clusters they name, in this sense: for every pair of clusters within the threshold,
+ * the smallest entry naming parts of both is ≤ their distance. Union–find maps names to today's
+ * clusters. Merging needs no entry work, since by reducibility d(X∪Y, K) ≥ min(d(X,K), d(Y,K)),
  * and a part with no entry towards K is beyond the threshold from K (every pair within the
  * threshold is an edge).
- * At the top of the heap: an entry inside one cluster is dropped; for average linkage, an entry
- * whose clusters changed since it was computed (a merge clock stamps entries) is recomputed from
- * the means and sifted back (or dropped beyond the threshold); otherwise it is the globally
- * closest pair, since every other pair is bounded below by some entry ≥ it, and the clusters
- * merge. Single linkage needs no recomputing: entries are face-pair distances and the smallest
- * one across two clusters is their distance (this is Kruskal's algorithm).
+ * Entries come from two sources, always taken smallest first:
+ *  - the graph's edges, sorted once by their lower bound (a radix sort, then read in order: no
+ *    heap work for the millions of edges that end up inside one cluster, which a heap of every
+ *    edge spent most of the merge time sifting). An edge reached while its faces are apart is
+ *    replaced by an exact entry for their clusters: the face distance between two lone faces,
+ *    else the average linkage from the cluster means; for single linkage the face distance;
+ *  - a heap of those exact entries. At its top: an entry inside one cluster is dropped; for
+ *    average linkage an entry whose clusters changed since it was computed (a merge clock stamps
+ *    entries) is recomputed from the means and sifted back (or dropped beyond the threshold);
+ *    otherwise it is the globally closest pair, since every other pair is bounded below by some
+ *    entry ≥ it, and the clusters merge. Single linkage needs no recomputing: entries are
+ *    face-pair distances and the smallest one across two clusters is their distance (Kruskal).
+ * Average linkage from means: for squared L2 the mean over all pairs of A × B is
+ * s̄_A + s̄_B − 2·μ_A·μ_B (μ the mean embedding, s̄ the mean squared norm): no pair list, and exact
+ * even for face pairs the graph never saw.
  * With a k-nearest graph "no entry means beyond the threshold" is an approximation, as in
  * [Note: sparse agglomeration]; with every pair within the threshold the result is exactly the
  * greedy one.
@@ -574,19 +658,13 @@ async function agglomerateLazy(
     return meanSq[x]! + meanSq[y]! - 2 * dot;
   };
 
-  // Merge clock: an entry stamped s is current for X while s > lastMerge[X]. Initial entries
-  // (face distances) are current between single faces, stale for multi-face components.
+  // Merge clock: an entry stamped s is current for X while s > lastMerge[X].
   let clock = 1;
   const lastMerge = new Int32Array(m);
-  for (let c = 0; c < m; c++) if (size[c]! > 1) lastMerge[c] = 1;
 
-  const heap = new PairHeap(edges.count);
-  for (let e = 0; e < edges.count; e++) {
-    const ca = comp[edges.a[e]!]!;
-    const cb = comp[edges.b[e]!]!;
-    if (ca !== cb) heap.add(edges.dist[e]!, ca, cb, clock);
-  }
-  heap.heapify();
+  const sorted = sortEdges(edges, threshold);
+  let next = 0;
+  const heap = new PairHeap();
 
   // Cannot-link partners per cluster (initial ids, resolved with find).
   const blocked: (number[] | undefined)[] = new Array(m);
@@ -609,12 +687,46 @@ async function agglomerateLazy(
     return false;
   };
 
-  // The last pair recomputed per cluster during this clock tick: later stale copies of the same
-  // pair (one per face edge between the two clusters) are dropped instead of recomputed.
-  const recomputedWith = new Int32Array(m).fill(-1);
-  const recomputedAt = new Int32Array(m);
+  // The last exact entry made per cluster, with its partner and stamp: later edges between the
+  // same two unchanged clusters (one per face pair across them) add nothing and are dropped.
+  const madeWith = new Int32Array(m).fill(-1);
+  const madeAt = new Int32Array(m);
+  const current = (x: number, y: number): boolean =>
+    (madeWith[x] === y && madeAt[x]! > lastMerge[x]! && madeAt[x]! > lastMerge[y]!) ||
+    (madeWith[y] === x && madeAt[y]! > lastMerge[x]! && madeAt[y]! > lastMerge[y]!);
+  const made = (x: number, y: number, stamp: number): void => {
+    madeWith[x] = y;
+    madeAt[x] = stamp;
+    madeWith[y] = x;
+    madeAt[y] = stamp;
+  };
+
   let merges = 0;
-  while (heap.length > 0 && heap.topValue <= threshold) {
+  for (;;) {
+    const edgeBound = next < sorted.count ? sorted.dist[next]! : INF;
+    const heapTop = heap.length > 0 ? heap.topValue : INF;
+    if (edgeBound <= heapTop) {
+      // An edge first: turn it into an exact entry unless its faces are already together.
+      if (edgeBound > threshold) break;
+      const fa = sorted.a[next]!;
+      const fb = sorted.b[next]!;
+      next++;
+      const a = find(comp[fa]!);
+      const b = find(comp[fb]!);
+      if (a === b) continue;
+      if (!average) {
+        const d = squaredDistance(embeddings, fa, fb, dim);
+        if (d <= threshold) heap.push(d, a, b, clock);
+        continue;
+      }
+      if (current(a, b)) continue;
+      const d =
+        size[a] === 1 && size[b] === 1 ? squaredDistance(embeddings, fa, fb, dim) : averageDistance(a, b);
+      made(a, b, clock + 1);
+      if (d <= threshold) heap.push(d, a, b, clock + 1);
+      continue;
+    }
+    if (heapTop > threshold) break;
     const a0 = heap.topA;
     const b0 = heap.topB;
     const a = find(a0);
@@ -625,14 +737,11 @@ async function agglomerateLazy(
     }
     const stamp = heap.topStamp;
     if (average && (a0 !== a || b0 !== b || stamp <= lastMerge[a]! || stamp <= lastMerge[b]!)) {
-      const lo = Math.min(a, b);
-      const hi = Math.max(a, b);
-      if (recomputedWith[lo] === hi && recomputedAt[lo] === clock) {
+      if (current(a, b)) {
         heap.pop();
         continue;
       }
-      recomputedWith[lo] = hi;
-      recomputedAt[lo] = clock;
+      made(a, b, clock + 1);
       const d = averageDistance(a, b);
       if (d <= threshold) heap.replaceTop(d, a, b, clock + 1);
       else heap.pop();
@@ -687,6 +796,7 @@ export function agglomerateSparse(
   threshold: number,
   ticker: Ticker,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
-  if (linkage === 'complete') return agglomerateComplete(prep, edges, threshold, ticker);
+  if (linkage === 'complete')
+    return agglomerateComplete(prep, exactEdges(edges, embeddings, dim, threshold), threshold, ticker);
   return agglomerateLazy(prep, edges, embeddings, dim, linkage === 'average', threshold, ticker);
 }

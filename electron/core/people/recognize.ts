@@ -72,11 +72,18 @@ export async function recognizeNewFaces(
       if (a !== undefined && b !== undefined) cannot.push(a, b);
     }
   }
-  const matched = nearestPeople(buildFaceIndex(m.data, m.dim), queries, {
+  // Only faces in a person vote, so only they are indexed (the k-NN cost is per indexed face).
+  const voters: number[] = [];
+  for (let i = 0; i < m.count; i++) if (personOf[i]! >= 0) voters.push(i);
+  const voterData = new Float32Array(voters.length * m.dim);
+  voters.forEach((r, v) => {
+    voterData.set(m.row(r), v * m.dim);
+  });
+  const matched = nearestPeople(buildFaceIndex(voterData, m.dim), queries, {
     threshold: options.threshold,
-    personOf,
+    personOf: Int32Array.from(voters, (r) => personOf[r]!),
     k: options.k ?? 5,
-    libraryGroupOf: m.photoIds,
+    libraryGroupOf: Int32Array.from(voters, (r) => m.photoIds[r]!),
     queryGroupOf: Int32Array.from(queryRows, (r) => m.photoIds[r]!),
     forbidden: Int32Array.from(forbidden),
   });

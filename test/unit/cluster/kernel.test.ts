@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DotKernel, padStride, quantizeRows8, quantizeRows16 } from '../../../ml/cluster/kernel.ts';
 import { rng } from './reference.ts';
 
@@ -44,6 +46,67 @@ describe('int8 × int16 dot kernel', () => {
           assert.ok(Math.abs(exact - raw * qInv[i]! * dbInv[j]!) <= bound, `dim ${dim} (${i}, ${j})`);
         }
       }
+    }
+  });
+
+  it('keeps exactly the products at or above each row cut, on one thread and split across two', async () => {
+    const r = rng(7);
+    const dim = 128;
+    const stride = padStride(dim);
+    const [nq, nd] = [64, 700];
+    const x = Float32Array.from({ length: (nq + nd) * dim }, () => r() - 0.5);
+    for (const threads of [1, 2]) {
+      const kernel = new DotKernel({ threads });
+      // Split across a helper thread wherever the machine has a second core, once it has started.
+      const want = Math.min(threads, availableParallelism());
+      for (let wait = 0; kernel.threads < want && wait < 200; wait++) await delay(50);
+      assert.equal(kernel.threads, want);
+      const dbOff = nq * stride * 2;
+      const outOff = dbOff + nd * stride;
+      const cutsOff = outOff + nq * nd * 4;
+      const countsOff = cutsOff + nq * 4;
+      const idxOff = countsOff + nq * 4;
+      const rawOff = idxOff + nq * nd * 4;
+      kernel.reserve(rawOff + nq * nd * 4);
+      const mem = kernel.memory.buffer;
+      quantizeRows16(x, dim, null, nq, new Int16Array(mem, 0, nq * stride), stride, new Float32Array(nq));
+      quantizeRows8(
+        x.subarray(nq * dim),
+        dim,
+        null,
+        nd,
+        new Int8Array(mem, dbOff, nd * stride),
+        stride,
+        new Float32Array(nd),
+      );
+      kernel.dots(0, nq, dbOff, nd, stride, outOff);
+      const all = new Int32Array(kernel.memory.buffer, outOff, nq * nd).slice();
+      const cuts = new Int32Array(kernel.memory.buffer, cutsOff, nq);
+      // Cuts from "keep nothing" to "keep everything", most rows in between.
+      for (let i = 0; i < nq; i++) cuts[i] = i === 0 ? 2147483647 : i === 1 ? -2147483648 : (i - 32) * 20000;
+      kernel.dotsAbove(0, nq, dbOff, nd, stride, cutsOff, idxOff, rawOff, countsOff);
+      const buf = kernel.memory.buffer;
+      const counts = new Int32Array(buf, countsOff, nq);
+      const idx = new Int32Array(buf, idxOff, nq * nd);
+      const raw = new Int32Array(buf, rawOff, nq * nd);
+      let kept = 0;
+      for (let i = 0; i < nq; i++) {
+        const want: number[] = [];
+        for (let j = 0; j < nd; j++) if (all[i * nd + j]! >= cuts[i]!) want.push(j);
+        assert.deepEqual(
+          Array.from(idx.subarray(i * nd, i * nd + counts[i]!)),
+          want,
+          `threads ${threads} row ${i}`,
+        );
+        assert.deepEqual(
+          Array.from(raw.subarray(i * nd, i * nd + counts[i]!)),
+          want.map((j) => all[i * nd + j]!),
+        );
+        kept += want.length;
+      }
+      assert.equal(counts[0], 0);
+      assert.equal(counts[1], nd);
+      assert.ok(kept > nd && kept < nq * nd - nd, `cuts should split the rows (${kept})`);
     }
   });
 
