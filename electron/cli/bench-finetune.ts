@@ -1,4 +1,5 @@
-// `kith bench finetune --data DIR [--pipeline ID] [--models-dir DIR] [--embeddings FILE] [--json]`:
+// `kith bench finetune --data DIR [--pipeline ID] [--models-dir DIR] [--embeddings FILE] [--json]
+//   [--adapter lowrank|residual|mlp] [--rank R] [--locality off|RADIUS,WIDTH] [--steps N]`:
 // simulate a user correcting a few people on LFW-layout data, train the triplet adapter on those
 // corrections only, and score faces the user never touched (corrected people vs everyone else),
 // before vs after. --embeddings reads a `bench cluster --save-embeddings` file (no re-embedding).
@@ -60,8 +61,18 @@ export function formatFinetune(r: FinetuneBenchResult): string {
     `  user corrected ${r.corrected_identities} of ${r.identities} people (${r.choose === 'errors' ? 'among those clustered wrongly' : 'at random'}): ${r.train_faces} confirmed faces, ${r.rejections} rejections; scored on ${r.test_faces} other faces`,
     ...row('before', r.before),
     ...row('after ', r.after),
-    `  gate (held-out confirmed faces): ${r.gate.keep ? 'kept' : 'refused'}, ${r.gate.reason}`,
-    `  training ${r.steps} steps in ${r.train_seconds.toFixed(1)} s (final loss ${r.final_loss.toFixed(4)}); adapter ${(r.adapter_bytes / 1024).toFixed(0)} KiB; total ${r.seconds.toFixed(1)} s`,
+    `  gate (held-out confirmed faces): ${r.gate.keep ? 'kept' : 'refused (the app would stay at "before"; "after" shows the adapter anyway)'}, ${r.gate.reason}`,
+    ...(r.gate.untouched
+      ? [
+          `  gate probe (people held out of training): BCubed F ${f4(r.gate.untouched.before.bcubed_f)} → ${f4(r.gate.untouched.after.bcubed_f)}, pairwise F ${f4(r.gate.untouched.before.pairwise_f)} → ${f4(r.gate.untouched.after.pairwise_f)}`,
+        ]
+      : []),
+    ...(r.gate.strangers
+      ? [
+          `  gate strangers (${r.gate.strangers.faces} unlabelled faces far from anyone corrected): ${(100 * r.gate.strangers.changed).toFixed(2)}% of their grouped pairs changed`,
+        ]
+      : []),
+    `  training ${r.adapter} adapter, ${r.steps} steps in ${r.train_seconds.toFixed(1)} s (final loss ${r.final_loss.toFixed(4)}); adapter ${(r.adapter_bytes / 1024).toFixed(0)} KiB; total ${r.seconds.toFixed(1)} s`,
     '',
   ].join('\n');
 }
@@ -76,6 +87,8 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
     seed: { type: 'string' },
     steps: { type: 'string' },
     adapter: { type: 'string' },
+    rank: { type: 'string' },
+    locality: { type: 'string' },
     'learning-rate': { type: 'string' },
     'keep-weight': { type: 'string' },
     share: { type: 'string' },
@@ -84,8 +97,18 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
     'pair-weight': { type: 'string' },
   });
   if (!values.data && !values.embeddings) throw new UsageError('bench finetune: --data DIR is required');
-  const kind = values.adapter ?? 'residual';
-  if (kind !== 'residual' && kind !== 'mlp') throw new UsageError('--adapter must be residual or mlp');
+  const kind = values.adapter ?? 'lowrank';
+  if (kind !== 'residual' && kind !== 'mlp' && kind !== 'lowrank') {
+    throw new UsageError('--adapter must be lowrank, residual or mlp');
+  }
+  // --locality off | RADIUS,WIDTH (lowrank; default the tuned one in triplet.ts).
+  let locality: { radius: number; width: number } | false | undefined;
+  if (values.locality === 'off') locality = false;
+  else if (values.locality !== undefined) {
+    const [radius, width] = values.locality.split(',').map(Number);
+    if (!(radius! >= 0 && width! > 0)) throw new UsageError('--locality must be off or RADIUS,WIDTH');
+    locality = { radius: radius!, width: width! };
+  }
   const choose = values.choose ?? 'random';
   if (choose !== 'random' && choose !== 'errors') throw new UsageError('--choose must be random or errors');
   const progress = progressLine();
@@ -105,6 +128,8 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
     seed: intOption(values.seed, 'seed', 1),
     steps: intOption(values.steps, 'steps', 200),
     kind,
+    ...(values.rank === undefined ? {} : { hidden: intOption(values.rank, 'rank', 32) }),
+    ...(locality === undefined ? {} : { locality }),
     learningRate: num(values['learning-rate'], 3e-4),
     keepWeight: num(values['keep-weight'], 1),
     correctShare: num(values.share, 0.2),
@@ -133,6 +158,7 @@ export async function benchHarmonicCommand(args: string[]): Promise<number> {
     embeddings2: { type: 'string' },
     seed: { type: 'string' },
     lambda: { type: 'string' },
+    steps: { type: 'string' },
   });
   if (!values.embeddings || !values.embeddings2) {
     throw new UsageError('bench harmonic: --embeddings V1FILE and --embeddings2 V2FILE are required');
@@ -142,13 +168,18 @@ export async function benchHarmonicCommand(args: string[]): Promise<number> {
   const r = await benchHarmonic(v1, v2, {
     seed: intOption(values.seed, 'seed', 1),
     ...(values.lambda === undefined ? {} : { lambda: Number(values.lambda) }),
+    ...(values.steps === undefined ? {} : { harmonic: { steps: intOption(values.steps, 'steps', 300) } }),
   });
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   process.stdout.write(
     [
       `Harmonic map ${r.v1} → ${r.v2}: learnt on ${r.train_faces} faces, scored on ${r.test_faces} faces of ${r.test_identities} other people`,
       `  cross-model verification (v1 face vs v2 face): before ${r.before === null ? 'n/a (different dimensions: chance)' : pct(r.before)}, after ${pct(r.after)} (v2 alone: ${pct(r.v2_reference)})`,
-      `  people keeping their identity: ${r.people_kept} of ${r.people}; ${r.seconds.toFixed(1)} s`,
+      `  people keeping their identity: ${r.people_kept} of ${r.people} (${r.method} map, the default); ${r.seconds.toFixed(1)} s`,
+      ...(['ridge', 'harmonic'] as const).map(
+        (m) =>
+          `  ${m.padEnd(8)} map: cross-model verification ${pct(r[m].after)}, people kept ${r[m].people_kept} of ${r.people}, fit ${r[m].seconds.toFixed(1)} s`,
+      ),
       '',
     ].join('\n'),
   );

@@ -1,28 +1,105 @@
 // A small trainable adapter on top of a frozen face embedding (the CNN never runs again):
 //   residual: y = normalize(x + W x + b)
 //   mlp:      y = normalize(x + W2 relu(W1 x + b1) + b2)
-// W (or W2) starts at 0, so a fresh adapter is the identity on the unit sphere and training only
+//   lowrank:  y = normalize(x + U (Vᵀ x) + b), U, V dim×r (r ≪ dim: cost and capacity fall by dim/r,
+//             and a rank-r correction can only move r directions, which leaves most of the space as is)
+// W (or W2, or U) starts at 0, so a fresh adapter is the identity on the unit sphere and training only
 // has to learn a correction. Output stays L2-normalised, so squared L2 keeps meaning what it did
 // (and the embedder's thresholds stay roughly calibrated).
 //
 // Parameters live in one Float32Array (the optimiser treats them as a flat vector); layout:
 //   residual: W (dim×dim, row-major: out i = Σ_j W[i·dim + j] x_j), b (dim)
 //   mlp:      W1 (hidden×dim), b1 (hidden), W2 (dim×hidden), b2 (dim)
+//   lowrank:  U (dim×r, row-major), V (dim×r, row-major), b (dim); r is stored as `hidden`
 
-export type AdapterKind = 'residual' | 'mlp';
+export type AdapterKind = 'residual' | 'mlp' | 'lowrank';
 
 export interface Adapter {
   kind: AdapterKind;
   dim: number;
-  /** Hidden width (mlp only; 0 for residual). */
+  /** Hidden width (mlp), rank r (lowrank); 0 for residual. */
   hidden: number;
   params: Float32Array;
+  /** lowrank only: where the correction acts (see Locality); absent = everywhere. */
+  locality?: Locality | undefined;
+}
+
+/**
+ * A linear correction moves every face, and on an embedder whose threshold is already tuned any
+ * move of the faces the user never corrected costs accuracy there. So the correction is weighted
+ * per face by g(x) = exp(−max(0, d(x) − radius) / width), d(x) = min over anchors of ‖x − anchor‖²,
+ * anchors being the (normalised) centroids of the people the user corrected: faces near a corrected
+ * person (that person and the look-alikes they were confused with) get the full correction, faces
+ * far from all of them are left (almost exactly) where they were. Fixed, not trained.
+ */
+export interface Locality {
+  /** count×dim, unit rows. */
+  anchors: Float32Array;
+  radius: number;
+  width: number;
+}
+
+/** The locality weight g(x) of one row (1 without a locality). */
+export function localityWeight(
+  loc: Locality | undefined,
+  x: Float32Array,
+  offset: number,
+  dim: number,
+): number {
+  if (!loc || loc.anchors.length === 0) return 1;
+  const a = loc.anchors;
+  let best = Number.POSITIVE_INFINITY;
+  for (let o = 0; o < a.length; o += dim) {
+    let s = 0;
+    for (let k = 0; k < dim; k++) {
+      const v = x[offset + k]! - a[o + k]!;
+      s += v * v;
+    }
+    if (s < best) best = s;
+  }
+  return Math.exp(-Math.max(0, best - loc.radius) / loc.width);
+}
+
+/** Normalised centroid of each label's rows (labels ≥ 0), as locality anchors. */
+export function centroidAnchors(embeddings: Float32Array, dim: number, labels: Int32Array): Float32Array {
+  const sums = new Map<number, Float64Array>();
+  labels.forEach((l, i) => {
+    if (l < 0) return;
+    let c = sums.get(l);
+    if (!c) {
+      c = new Float64Array(dim);
+      sums.set(l, c);
+    }
+    for (let k = 0; k < dim; k++) c[k]! += embeddings[i * dim + k]!;
+  });
+  const ids = [...sums.keys()].sort((a, b) => a - b);
+  const out = new Float32Array(ids.length * dim);
+  ids.forEach((id, r) => {
+    const c = sums.get(id)!;
+    const norm = Math.hypot(...c) || 1;
+    for (let k = 0; k < dim; k++) out[r * dim + k] = c[k]! / norm;
+  });
+  return out;
 }
 
 export const ADAPTER_FORMAT_VERSION = 1;
 
+/** Default rank of a lowrank adapter. */
+export const DEFAULT_RANK = 32;
+
 export function paramCount(kind: AdapterKind, dim: number, hidden: number): number {
-  return kind === 'residual' ? dim * dim + dim : hidden * dim + hidden + dim * hidden + dim;
+  if (kind === 'residual') return dim * dim + dim;
+  if (kind === 'lowrank') return 2 * dim * hidden + dim;
+  return hidden * dim + hidden + dim * hidden + dim;
+}
+
+/** Parameters that weight decay pulls towards 0 (= towards the identity map): [from, to). */
+export function decayRange(adapter: Adapter): [number, number] {
+  const { kind, dim, hidden } = adapter;
+  // mlp W1 and lowrank V have no identity value: decaying them would only shrink what W2/U can use.
+  if (kind === 'mlp') return [hidden * dim + hidden, adapter.params.length];
+  if (kind === 'lowrank') return [0, dim * hidden];
+  return [0, adapter.params.length];
 }
 
 /**
@@ -34,13 +111,23 @@ export function createAdapter(
   options: { kind?: AdapterKind; hidden?: number; seed?: number } = {},
 ): Adapter {
   const kind = options.kind ?? 'residual';
-  const hidden = kind === 'mlp' ? (options.hidden ?? 128) : 0;
+  const hidden =
+    kind === 'mlp'
+      ? (options.hidden ?? 128)
+      : kind === 'lowrank'
+        ? Math.min(dim, options.hidden ?? DEFAULT_RANK)
+        : 0;
   const params = new Float32Array(paramCount(kind, dim, hidden));
   if (kind === 'mlp') {
     const rand = mulberry32(options.seed ?? 1);
     const scale = Math.sqrt(2 / dim);
     // Uniform with the He variance: √3 · scale · U(−1, 1).
     for (let i = 0; i < hidden * dim; i++) params[i] = (rand() * 2 - 1) * Math.sqrt(3) * scale;
+  } else if (kind === 'lowrank') {
+    // V random (so U's gradient, which goes through Vᵀx, is not zero), U = 0: the identity.
+    const rand = mulberry32(options.seed ?? 1);
+    const scale = Math.sqrt(3 / dim); // unit-variance projections of a unit x
+    for (let i = dim * hidden; i < 2 * dim * hidden; i++) params[i] = (rand() * 2 - 1) * scale;
   }
   return { kind, dim, hidden, params };
 }
@@ -53,17 +140,21 @@ export interface AdapterCache {
   y: Float32Array;
   /** Norm of each pre-normalisation output z. */
   norms: Float32Array;
-  /** mlp: hidden pre-activations (n×hidden). */
+  /** mlp: hidden pre-activations (n×hidden); lowrank: projections Vᵀx (n×r). */
   h: Float32Array;
+  /** lowrank: locality weight g of each row. */
+  gates?: Float32Array;
 }
 
 /** Applies the adapter to n row vectors x (n×dim); returns the normalised outputs and a cache. */
-export function adapterForward(adapter: Adapter, x: Float32Array): AdapterCache {
+export function adapterForward(adapter: Adapter, x: Float32Array, gates?: Float32Array): AdapterCache {
   const { dim, hidden, params: p } = adapter;
   const n = x.length / dim;
   if (!Number.isInteger(n)) throw new RangeError(`input length ${x.length} is not a multiple of ${dim}`);
   const y = new Float32Array(n * dim);
   const norms = new Float32Array(n);
+  // gates: the rows' locality weights when the caller already knows them (training: fixed per face).
+  if (adapter.kind === 'lowrank') return lowrankForward(adapter, x, n, gates);
   const h = new Float32Array(adapter.kind === 'mlp' ? n * hidden : 0);
   const z = new Float64Array(dim);
   for (let r = 0; r < n; r++) {
@@ -123,6 +214,7 @@ export function adapterBackward(
 ): Float32Array {
   const { dim, hidden, params: p } = adapter;
   const { n, x, y, norms, h } = cache;
+  if (adapter.kind === 'lowrank') return lowrankBackward(adapter, cache, gy, grad);
   const gz = new Float64Array(dim);
   const gh = new Float64Array(hidden);
   for (let r = 0; r < n; r++) {
@@ -176,6 +268,93 @@ export function adapterBackward(
   return grad;
 }
 
+/**
+ * lowrank forward, as two small matrix products per batch: T = X V (n×r), then Z = X + T Uᵀ + b.
+ * Inner loops run over contiguous rows (axpy and short dot products), which V8 compiles well.
+ */
+function lowrankForward(adapter: Adapter, x: Float32Array, n: number, known?: Float32Array): AdapterCache {
+  const { dim, hidden: r, params: p } = adapter;
+  const vo = dim * r;
+  const bo = 2 * dim * r;
+  const y = new Float32Array(n * dim);
+  const norms = new Float32Array(n);
+  const h = new Float32Array(n * r);
+  const gates = new Float32Array(n);
+  const t = new Float64Array(r);
+  const z = new Float64Array(dim);
+  for (let row = 0; row < n; row++) {
+    const xo = row * dim;
+    const g = known ? known[row]! : localityWeight(adapter.locality, x, xo, dim);
+    gates[row] = g;
+    t.fill(0);
+    for (let j = 0; j < dim; j++) {
+      const xj = x[xo + j]!;
+      const o = vo + j * r;
+      for (let k = 0; k < r; k++) t[k]! += xj * p[o + k]!;
+    }
+    let ss = 0;
+    for (let i = 0; i < dim; i++) {
+      let s = p[bo + i]!;
+      const o = i * r;
+      for (let k = 0; k < r; k++) s += p[o + k]! * t[k]!;
+      s = x[xo + i]! + g * s;
+      z[i] = s;
+      ss += s * s;
+    }
+    const norm = Math.sqrt(ss) || 1;
+    norms[row] = norm;
+    for (let i = 0; i < dim; i++) y[xo + i] = z[i]! / norm;
+    for (let k = 0; k < r; k++) h[row * r + k] = t[k]!;
+  }
+  return { n, x, y, norms, h, gates };
+}
+
+/** lowrank backward: with gz' = g·dL/dz, gU += gz' tᵀ, gV += x (Uᵀ gz')ᵀ, gb += gz', row by row. */
+function lowrankBackward(
+  adapter: Adapter,
+  cache: AdapterCache,
+  gy: Float32Array,
+  grad: Float32Array,
+): Float32Array {
+  const { dim, hidden: r, params: p } = adapter;
+  const { n, x, y, norms, h, gates } = cache;
+  const vo = dim * r;
+  const bo = 2 * dim * r;
+  const gt = new Float64Array(r);
+  for (let row = 0; row < n; row++) {
+    const o = row * dim;
+    let yg = 0;
+    let any = false;
+    for (let i = 0; i < dim; i++) {
+      const g = gy[o + i]!;
+      if (g !== 0) any = true;
+      yg += y[o + i]! * g;
+    }
+    const gate = gates ? gates[row]! : 1;
+    if (!any || gate === 0) continue;
+    // z = x + g·(U t + b): the parameters see dL/dz scaled by the row's locality weight.
+    const inv = gate / norms[row]!;
+    const ho = row * r;
+    gt.fill(0);
+    for (let i = 0; i < dim; i++) {
+      const g = (gy[o + i]! - y[o + i]! * yg) * inv;
+      grad[bo + i]! += g;
+      const uo = i * r;
+      for (let k = 0; k < r; k++) {
+        grad[uo + k]! += g * h[ho + k]!;
+        gt[k]! += g * p[uo + k]!;
+      }
+    }
+    for (let j = 0; j < dim; j++) {
+      const xj = x[o + j]!;
+      if (xj === 0) continue;
+      const go = vo + j * r;
+      for (let k = 0; k < r; k++) grad[go + k]! += xj * gt[k]!;
+    }
+  }
+  return grad;
+}
+
 /** Applies the adapter to every row of a stored embedding matrix (the app's re-cluster input). */
 export function adaptedEmbeddings<M extends { dim: number; data: Float32Array }>(
   matrix: M,
@@ -196,6 +375,8 @@ export interface SerializedAdapter {
   dim: number;
   hidden: number;
   params: string;
+  /** lowrank locality: anchors as base64 float32, radius, width. */
+  locality?: { anchors: string; radius: number; width: number } | undefined;
 }
 
 export function serializeAdapter(adapter: Adapter): SerializedAdapter {
@@ -207,7 +388,27 @@ export function serializeAdapter(adapter: Adapter): SerializedAdapter {
     dim: adapter.dim,
     hidden: adapter.hidden,
     params: bytes.toString('base64'),
+    ...(adapter.locality
+      ? {
+          locality: {
+            anchors: f32ToBase64(adapter.locality.anchors),
+            radius: adapter.locality.radius,
+            width: adapter.locality.width,
+          },
+        }
+      : {}),
   };
+}
+
+const f32ToBase64 = (a: Float32Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+function base64ToF32(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  // Copy into a fresh, aligned buffer (Buffer slices may be unaligned for Float32Array).
+  const out = new Float32Array(bytes.byteLength >> 2);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.byteLength));
+  return out;
 }
 
 export function deserializeAdapter(value: unknown): Adapter {
@@ -217,22 +418,30 @@ export function deserializeAdapter(value: unknown): Adapter {
     throw new Error(`adapter format version ${String(s.version)} is not supported (this build reads 1)`);
   }
   if (
-    (s.kind !== 'residual' && s.kind !== 'mlp') ||
+    (s.kind !== 'residual' && s.kind !== 'mlp' && s.kind !== 'lowrank') ||
     typeof s.dim !== 'number' ||
     typeof s.params !== 'string'
   ) {
     throw new Error('malformed adapter');
   }
-  const hidden = s.kind === 'mlp' ? (s.hidden ?? 0) : 0;
+  const hidden = s.kind === 'residual' ? 0 : (s.hidden ?? 0);
   const bytes = Buffer.from(s.params, 'base64');
   const expected = paramCount(s.kind, s.dim, hidden);
   if (bytes.byteLength !== expected * 4) {
     throw new Error(`adapter has ${bytes.byteLength / 4} parameters, expected ${expected}`);
   }
-  // Copy into a fresh, aligned buffer (Buffer slices may be unaligned for Float32Array).
-  const params = new Float32Array(expected);
-  new Uint8Array(params.buffer).set(bytes);
-  return { kind: s.kind, dim: s.dim, hidden, params };
+  const params = base64ToF32(s.params);
+  const loc = s.locality;
+  if (!loc) return { kind: s.kind, dim: s.dim, hidden, params };
+  const anchors = base64ToF32(loc.anchors);
+  if (anchors.length % s.dim !== 0) throw new Error('malformed adapter locality');
+  return {
+    kind: s.kind,
+    dim: s.dim,
+    hidden,
+    params,
+    locality: { anchors, radius: loc.radius, width: loc.width },
+  };
 }
 
 /** Small seeded PRNG (mulberry32): uniform in [0, 1). Deterministic across platforms. */

@@ -1,14 +1,26 @@
 // Train-then-gate: split the user's labelled faces into a training part and a held-out part,
 // train the adapter on the first, keep it only if the second clusters better.
-import { mulberry32 } from './adapter.ts';
+import { centroidAnchors, localityWeight, mulberry32 } from './adapter.ts';
 import { type GateResult, gateAdapter } from './gate.ts';
-import { type TrainingSet, type TrainOptions, type TrainResult, trainAdapter } from './triplet.ts';
+import {
+  DEFAULT_LOCALITY,
+  type TrainingSet,
+  type TrainOptions,
+  type TrainResult,
+  trainAdapter,
+} from './triplet.ts';
 
 export interface FinetuneOptions extends TrainOptions {
   /** Squared-L2 clustering threshold of the embedder (the gate scores at it). */
   threshold: number;
   /** Share of each identity's faces held out for the gate (identities with ≥ 3 faces). Default 0.3. */
   holdOut?: number;
+  /**
+   * Share of the people (with ≥ 2 faces) held out whole, as the gate's probe of people the adapter
+   * never learnt from; only when at least 8 people qualify (fewer: the probe would be noise and the
+   * corrections too precious). Default 0.15.
+   */
+  untouchedShare?: number;
   minGain?: number;
   tolerance?: number;
 }
@@ -42,10 +54,72 @@ export function splitHeldOut(labels: Int32Array, share: number, seed: number): U
   return held;
 }
 
+/** Whole identities held out (seeded): a mask over faces, 1 = a face of a held-out person. */
+export function splitPeople(labels: Int32Array, share: number, seed: number, minPeople = 8): Uint8Array {
+  const counts = new Map<number, number>();
+  for (const l of labels) if (l >= 0) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const ids = [...counts.entries()]
+    .filter(([, c]) => c >= 2)
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
+  const out = new Uint8Array(labels.length);
+  if (ids.length < minPeople || share <= 0) return out;
+  const rand = mulberry32(seed);
+  const k = Math.max(1, Math.round(share * ids.length));
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rand() * (ids.length - i));
+    [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+  }
+  const picked = new Set(ids.slice(0, k));
+  labels.forEach((l, i) => {
+    if (picked.has(l)) out[i] = 1;
+  });
+  return out;
+}
+
+/** Strangers checked by the gate (clustered twice there): a bounded, seeded sample. */
+const MAX_STRANGERS = 1500;
+
+/**
+ * Unlabelled faces (the keep pool) far from every trained person's centroid — beyond where a local
+ * adapter acts (triplet.ts DEFAULT_LOCALITY, + 3 widths) — as the gate's strangers.
+ */
+export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: number): Float32Array {
+  const { dim, embeddings } = set;
+  const pool = set.keep ?? new Int32Array(0);
+  if (pool.length === 0) return new Float32Array(0);
+  const anchors = centroidAnchors(embeddings, dim, trainLabels);
+  const far = { anchors, radius: DEFAULT_LOCALITY.radius + 3 * DEFAULT_LOCALITY.width, width: 1e-9 };
+  const rand = mulberry32(seed + 15485863);
+  const order = Int32Array.from(pool);
+  const picked: number[] = [];
+  for (let i = 0; i < order.length && picked.length < MAX_STRANGERS; i++) {
+    const j = i + Math.floor(rand() * (order.length - i));
+    const f = order[j]!;
+    order[j] = order[i]!;
+    order[i] = f;
+    // weight 1 at or inside the radius, ~0 beyond it (width ≈ 0): beyond = a stranger.
+    if (localityWeight(far, embeddings, f * dim, dim) < 0.5) picked.push(f);
+  }
+  const out = new Float32Array(picked.length * dim);
+  picked.forEach((f, r) => {
+    out.set(embeddings.subarray(f * dim, (f + 1) * dim), r * dim);
+  });
+  return out;
+}
+
 export async function finetune(set: TrainingSet, options: FinetuneOptions): Promise<FinetuneResult> {
-  const held = splitHeldOut(set.labels, options.holdOut ?? 0.3, (options.seed ?? 1) + 7919);
+  const seed = options.seed ?? 1;
+  const probe = splitPeople(set.labels, options.untouchedShare ?? 0.15, seed + 104729);
+  const held = splitHeldOut(
+    Int32Array.from(set.labels, (l, i) => (probe[i] ? -1 : l)),
+    options.holdOut ?? 0.3,
+    seed + 7919,
+  );
   // Training sees held-out faces as unlabelled (−1: never anchors or positives), and no hard negative
-  // touching a held-out face, so nothing about them leaks into the adapter.
+  // touching a held-out face, so nothing about them leaks into the adapter. Probe people are left out
+  // altogether (not even in the keep term): to the adapter they are strangers, like everyone else.
+  for (let i = 0; i < held.length; i++) if (probe[i]) held[i] = 1;
   const trainLabels = Int32Array.from(set.labels, (l, i) => (held[i] ? -1 : l));
   const neg: number[] = [];
   const hn = set.hardNegatives ?? new Int32Array(0);
@@ -79,7 +153,9 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
       dim: set.dim,
       embeddings,
       labels: Int32Array.from(idx, (f) => set.labels[f]!),
-      focus: Uint8Array.from(idx, (f) => held[f]!),
+      focus: Uint8Array.from(idx, (f) => (held[f] && !probe[f] ? 1 : 0)),
+      untouched: Uint8Array.from(idx, (f) => probe[f]!),
+      strangers: strangerSample(set, trainLabels, seed),
       threshold: options.threshold,
     },
     {
@@ -89,5 +165,6 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
     },
   );
   const heldOutFaces = held.reduce((s, v) => s + v, 0);
+  // (held counts the probe people's faces too: none of them were trained on.)
   return { ...gate, train, trainFaces: idx.length - heldOutFaces, heldOutFaces };
 }

@@ -22,14 +22,47 @@ export interface EvalSet {
   focus?: Uint8Array | undefined;
   /** Squared-L2 clustering threshold (the embedder's). */
   threshold: number;
+  /**
+   * Faces of people the adapter was not trained on (wholly held out). An adapter that helps the
+   * corrected people but makes these cluster worse is refused: it would hurt everyone else.
+   */
+  untouched?: Uint8Array | undefined;
+  /**
+   * Unlabelled faces far from every corrected person (count×dim): nobody the user corrected is among
+   * them, so the adapter has no business regrouping them. Their clustering must stay as it was.
+   */
+  strangers?: Float32Array | undefined;
+}
+
+/**
+ * Share of the face pairs grouped together by either clustering that only one of them groups
+ * together (0 = the same grouping).
+ */
+export function partitionChange(a: Int32Array, b: Int32Array): number {
+  let either = 0;
+  let one = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      const inA = a[i]! >= 0 && a[i] === a[j];
+      const inB = b[i]! >= 0 && b[i] === b[j];
+      if (inA || inB) either++;
+      if (inA !== inB) one++;
+    }
+  }
+  return either > 0 ? one / either : 0;
 }
 
 /** Clusters like the People view (average linkage at the threshold) and scores focus pairs. */
-export async function scoreHeldOut(set: EvalSet, embeddings = set.embeddings): Promise<HeldOutScores> {
+export async function scoreHeldOut(
+  set: EvalSet,
+  embeddings = set.embeddings,
+  /** The clustering of `embeddings` when already known (one clustering serves several focus sets). */
+  clustered?: Int32Array,
+): Promise<HeldOutScores> {
   const { dim, labels, threshold } = set;
   const n = labels.length;
   const focus = set.focus ?? new Uint8Array(n).fill(1);
-  const { labels: pred } = await cluster(embeddings, { dim, threshold, linkage: 'average' });
+  const pred = clustered ?? (await cluster(embeddings, { dim, threshold, linkage: 'average' })).labels;
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -97,6 +130,10 @@ export interface GateResult {
   keep: boolean;
   before: HeldOutScores;
   after: HeldOutScores;
+  /** The same scores on people training never saw (EvalSet.untouched), when there are any. */
+  untouched?: { before: HeldOutScores; after: HeldOutScores } | undefined;
+  /** EvalSet.strangers: how many, and the share of their grouped pairs the adapter changed. */
+  strangers?: { faces: number; changed: number } | undefined;
   reason: string;
 }
 
@@ -110,29 +147,64 @@ const combined = (s: HeldOutScores): number => (s.pairwise_f + s.bcubed_f + s.ve
 export async function gateAdapter(
   adapter: Adapter,
   set: EvalSet,
-  options: { minGain?: number; tolerance?: number; baseline?: Adapter | undefined } = {},
+  options: {
+    minGain?: number;
+    tolerance?: number;
+    baseline?: Adapter | undefined;
+    /** Largest share of the strangers' grouped pairs the adapter may change (default 0.001). */
+    strangerChange?: number;
+  } = {},
 ): Promise<GateResult> {
-  const minGain = options.minGain ?? 1e-3;
+  // Held-out sets are small (tens of faces): a combined gain under 1 point is within their noise, and
+  // on LFW such adapters did not carry over to the faces scored afterwards (bench finetune, random).
+  const minGain = options.minGain ?? 1e-2;
   const tolerance = options.tolerance ?? 2e-3;
   // Compared with what the app uses now: the adapter in use, if any, else the raw embeddings.
-  const before = await scoreHeldOut(
-    set,
-    options.baseline ? applyAdapter(options.baseline, set.embeddings) : set.embeddings,
-  );
-  const after = await scoreHeldOut(set, applyAdapter(adapter, set.embeddings));
+  const baseEmb = options.baseline ? applyAdapter(options.baseline, set.embeddings) : set.embeddings;
+  const newEmb = applyAdapter(adapter, set.embeddings);
+  const clusterOf = async (e: Float32Array) =>
+    (await cluster(e, { dim: set.dim, threshold: set.threshold, linkage: 'average' })).labels;
+  const basePred = await clusterOf(baseEmb);
+  const newPred = await clusterOf(newEmb);
+  const before = await scoreHeldOut(set, baseEmb, basePred);
+  const after = await scoreHeldOut(set, newEmb, newPred);
   const gain = combined(after) - combined(before);
-  const worst = Math.min(
-    after.pairwise_f - before.pairwise_f,
-    after.bcubed_f - before.bcubed_f,
-    after.verification - before.verification,
-  );
+  const worstFall = (a: HeldOutScores, b: HeldOutScores): number =>
+    -Math.min(a.pairwise_f - b.pairwise_f, a.bcubed_f - b.bcubed_f, a.verification - b.verification);
+  const worst = worstFall(after, before);
+  let untouched: GateResult['untouched'];
+  if (set.untouched?.some((v) => v === 1)) {
+    const u = { ...set, focus: set.untouched };
+    untouched = {
+      before: await scoreHeldOut(u, baseEmb, basePred),
+      after: await scoreHeldOut(u, newEmb, newPred),
+    };
+  }
+  const untouchedFall = untouched ? worstFall(untouched.after, untouched.before) : 0;
+  let strangers: GateResult['strangers'];
+  if (set.strangers && set.strangers.length > 0) {
+    const far = set.strangers;
+    const base = options.baseline ? applyAdapter(options.baseline, far) : far;
+    strangers = {
+      faces: far.length / set.dim,
+      changed: partitionChange(await clusterOf(base), await clusterOf(applyAdapter(adapter, far))),
+    };
+  }
+  // Strangers' groups are not scored (no labels); any change to them is a change nobody asked for.
+  // On LFW a global (residual) adapter that cost the untouched people 0.2 BCubed points changed
+  // 0.22% of the strangers' pairs; a local one changed none.
+  const strangerLimit = options.strangerChange ?? 0.001;
   let reason: string;
   let keep = false;
   if (gain < minGain) reason = `held-out score changed by ${gain.toFixed(4)} (< ${minGain})`;
-  else if (worst < -tolerance) reason = `one held-out score fell by ${(-worst).toFixed(4)}`;
-  else {
+  else if (worst > tolerance) reason = `one held-out score fell by ${worst.toFixed(4)}`;
+  else if (untouchedFall > tolerance) {
+    reason = `it would hurt people it was not trained on (a score fell by ${untouchedFall.toFixed(4)})`;
+  } else if (strangers && strangers.changed > strangerLimit) {
+    reason = `it would regroup faces far from anyone corrected (${(100 * strangers.changed).toFixed(1)}% of their pairs)`;
+  } else {
     keep = true;
-    reason = `held-out score improved by ${gain.toFixed(4)}`;
+    reason = `held-out score improved by ${gain.toFixed(4)}${untouched ? ', other people unharmed' : ''}`;
   }
-  return { keep, before, after, reason };
+  return { keep, before, after, untouched, strangers, reason };
 }

@@ -7,6 +7,7 @@ import { bcubedScores, pairwiseScores } from '../metrics/clustering.ts';
 import { evaluateFolds, type ScoredPair } from '../verify/lfw-protocol.ts';
 import { applyAdapter, mulberry32, serializeAdapter } from './adapter.ts';
 import { type FinetuneOptions, finetune } from './finetune.ts';
+import type { HeldOutScores } from './gate.ts';
 
 export interface SubsetScores {
   faces: number;
@@ -36,7 +37,16 @@ export interface FinetuneBenchResult {
   test_faces: number;
   before: SimulationScores;
   after: SimulationScores;
-  gate: { keep: boolean; reason: string; before: unknown; after: unknown };
+  gate: {
+    keep: boolean;
+    reason: string;
+    before: HeldOutScores;
+    after: HeldOutScores;
+    /** The gate's probe of people held out of training whole. */
+    untouched?: { before: HeldOutScores; after: HeldOutScores } | undefined;
+    strangers?: { faces: number; changed: number } | undefined;
+  };
+  adapter: string;
   train_seconds: number;
   steps: number;
   final_loss: number;
@@ -236,7 +246,15 @@ export async function simulateFinetune(
     test_faces: test.length,
     before,
     after,
-    gate: { keep: tuned.keep, reason: tuned.reason, before: tuned.before, after: tuned.after },
+    gate: {
+      keep: tuned.keep,
+      reason: tuned.reason,
+      before: tuned.before,
+      after: tuned.after,
+      untouched: tuned.untouched,
+      strangers: tuned.strangers,
+    },
+    adapter: `${tuned.train.adapter.kind}${tuned.train.adapter.kind === 'residual' ? '' : ` ${tuned.train.adapter.hidden}`}${tuned.train.adapter.locality ? ' local' : ''}`,
     train_seconds: tuned.train.seconds,
     steps: losses.length,
     final_loss: losses.slice(-10).reduce((s, l) => s + l, 0) / Math.max(1, Math.min(10, losses.length)),

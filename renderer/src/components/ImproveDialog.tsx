@@ -1,12 +1,50 @@
 // "Improve recognition": learns from the user's confirmed faces (improveRecognition), shows whether
-// it helped on held-out confirmed faces, and offers to undo a kept improvement.
-import { useState } from 'react';
-import type { HeldOutScores, ImproveSummary } from '../../../electron/shared/api.ts';
+// it helped on held-out confirmed faces, and offers to undo a kept improvement. Training runs in a
+// worker thread of the service; the dialog polls its progress (getImproveProgress) while it runs.
+import { useEffect, useState } from 'react';
+import type { HeldOutScores, ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
 import { useActions, useClient } from '../context.ts';
 import { errorMessage } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+const POLL_MS = 250;
+
+const PHASE_TEXT: Record<ImproveProgress['phase'], string> = {
+  training: 'Learning from your corrections…',
+  checking: 'Checking it on faces it did not learn from…',
+  regrouping: 'Regrouping people…',
+};
+
+/** The service's training progress, polled while `active`. */
+function useImproveProgress(active: boolean): ImproveProgress | null {
+  const client = useClient();
+  const [progress, setProgress] = useState<ImproveProgress | null>(null);
+  useEffect(() => {
+    if (!active) {
+      setProgress(null);
+      return;
+    }
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const p = await client.getImproveProgress();
+        if (!stopped) setProgress(p);
+      } catch {
+        // A missed poll is harmless: the next one (or the result) follows.
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [active, client]);
+  return progress;
+}
 
 const SCORES: ReadonlyArray<{ key: keyof HeldOutScores; label: string }> = [
   { key: 'pairwise_f', label: 'Grouping (pairwise F)' },
@@ -21,6 +59,7 @@ export function ImproveDialog() {
   const [result, setResult] = useState<ImproveSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const busy = phase === 'running' || phase === 'undoing';
+  const progress = useImproveProgress(phase === 'running');
   const close = () => {
     if (!busy) actions.setDialog(null);
   };
@@ -56,7 +95,21 @@ export function ImproveDialog() {
         — but only if that groups your confirmed faces better. Nothing leaves this computer.
       </p>
       <div role="status" aria-live="polite" aria-busy={busy}>
-        {phase === 'running' && <p>Learning from your corrections…</p>}
+        {phase === 'running' && (
+          <div className="improve-progress">
+            <p>{PHASE_TEXT[progress?.phase ?? 'training']}</p>
+            <progress
+              max={progress?.steps || 1}
+              value={progress?.steps ? progress.step : undefined}
+              aria-label="Training progress"
+            />
+            {progress?.phase === 'training' && progress.steps > 0 && (
+              <p className="muted">
+                Step {progress.step} of {progress.steps}
+              </p>
+            )}
+          </div>
+        )}
         {phase === 'undoing' && <p>Undoing and regrouping…</p>}
         {result && phase !== 'running' && (
           <div className="improve-result">
@@ -90,6 +143,12 @@ export function ImproveDialog() {
                   ))}
                 </tbody>
               </table>
+            )}
+            {result.untouched && (
+              <p className="muted">
+                People it did not learn from: grouping (BCubed F) {pct(result.untouched.before.bcubed_f)} →{' '}
+                {pct(result.untouched.after.bcubed_f)}.
+              </p>
             )}
             <p className="muted">
               {result.confirmedFaces} confirmed faces of {result.people} people, {result.hardNegatives} “not
