@@ -2,9 +2,11 @@
 // The People view of a big library in Chromium: a synthetic 2,000-person / 100,000-face library
 // (rows written with the store writer, small random embeddings, face crops of a few generated
 // portraits), served by the real bridge to the real renderer in headless Chromium.
-// Measures first paint (first contentful paint, and the first person card in the grid) and long tasks
-// (PerformanceObserver 'longtask') while scrolling the whole grid with the mouse wheel and jumping
-// to its end. Goals (issue 4): first paint ≤ 500 ms, no long task > 50 ms while scrolling.
+// Measures first paint (first contentful paint, and the first person card in the grid: drawn by the
+// page's small entry before React loads, see renderer/src/first-paint.ts), when the React app has
+// taken over (mark `kith-app-ready`), and long tasks (PerformanceObserver 'longtask') while scrolling
+// the whole grid with the mouse wheel and jumping to its end. Goals (issue 4): first paint ≤ 500 ms,
+// no long task > 50 ms while scrolling. Figures are best and median of --runs cold loads.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -238,6 +240,8 @@ async function generateLibrary(): Promise<void> {
 interface LoadFigures {
   fcpMs: number | null;
   firstCardMs: number | null;
+  /** The React app has taken over from the first paint (mark `kith-app-ready`): the grid responds. */
+  appReadyMs: number | null;
   coversLoadedMs: number | null;
   longTasksDuringLoad: number[];
 }
@@ -320,6 +324,8 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         while (w.__bench.firstCard === null && performance.now() - t0 < 5000)
           await new Promise((r) => setTimeout(r, 5));
+        while (performance.getEntriesByName('kith-app-ready').length === 0 && performance.now() - t0 < 20_000)
+          await new Promise((r) => setTimeout(r, 5));
         const imgs = [...document.querySelectorAll<HTMLImageElement>('.person-card img')];
         while (imgs.some((i) => !i.complete) && performance.now() - t0 < 20_000)
           await new Promise((r) => setTimeout(r, 20));
@@ -327,6 +333,7 @@ async function main(): Promise<void> {
         return {
           fcpMs: fcp,
           firstCardMs: w.__bench.firstCard,
+          appReadyMs: performance.getEntriesByName('kith-app-ready')[0]?.startTime ?? null,
           coversLoadedMs: performance.now(),
           longTasksDuringLoad: w.__bench.longTasks.map(([, d]) => d),
         };
@@ -343,6 +350,8 @@ async function main(): Promise<void> {
     const fcp = median(loads.map((l) => l.fcpMs ?? Number.NaN));
     const firstCard = median(loads.map((l) => l.firstCardMs ?? Number.NaN));
     const covers = median(loads.map((l) => l.coversLoadedMs ?? Number.NaN));
+    const appReady = median(loads.map((l) => l.appReadyMs ?? Number.NaN));
+    const best = (xs: Array<number | null>) => Math.round(Math.min(...xs.map((x) => x ?? Number.NaN)));
     const result = {
       machine: { cpus: cpus().length, loadAverage1m: Number(loadavg()[0]!.toFixed(2)) },
       library: { people: status.people, faces: FACES, listedPeople: people.people.length },
@@ -350,10 +359,17 @@ async function main(): Promise<void> {
       firstPaint: {
         firstContentfulPaintMs: Math.round(fcp),
         firstPersonCardMs: Math.round(firstCard),
+        appReadyMs: Math.round(appReady),
         coversInViewLoadedMs: Math.round(covers),
+        best: {
+          firstContentfulPaintMs: best(loads.map((l) => l.fcpMs)),
+          firstPersonCardMs: best(loads.map((l) => l.firstCardMs)),
+          appReadyMs: best(loads.map((l) => l.appReadyMs)),
+        },
         runs: loads.map((l) => ({
           fcpMs: Math.round(l.fcpMs ?? -1),
           firstCardMs: Math.round(l.firstCardMs ?? -1),
+          appReadyMs: Math.round(l.appReadyMs ?? -1),
           longTasksDuringLoadMs: l.longTasksDuringLoad.map(Math.round),
         })),
         goalMs: 500,
@@ -382,9 +398,15 @@ async function main(): Promise<void> {
         `People view, ${num(status.people)} people / ${num(FACES)} faces, headless Chromium, ${RUNS} loads`,
       );
       console.log(`  listPeople (service, cold):        ${result.api.listPeopleColdMs} ms`);
-      console.log(`  first contentful paint (median):   ${result.firstPaint.firstContentfulPaintMs} ms`);
+      const b = result.firstPaint.best;
       console.log(
-        `  first person card painted (median): ${result.firstPaint.firstPersonCardMs} ms  (goal ≤ 500 ms: ${result.firstPaint.pass ? 'met' : 'MISSED'})`,
+        `  first contentful paint (median):   ${result.firstPaint.firstContentfulPaintMs} ms  (best ${b.firstContentfulPaintMs})`,
+      );
+      console.log(
+        `  first person card painted (median): ${result.firstPaint.firstPersonCardMs} ms  (best ${b.firstPersonCardMs}; goal ≤ 500 ms: ${result.firstPaint.pass ? 'met' : 'MISSED'})`,
+      );
+      console.log(
+        `  app ready, React grid (median):    ${result.firstPaint.appReadyMs} ms  (best ${b.appReadyMs})`,
       );
       console.log(`  covers in view loaded (median):    ${result.firstPaint.coversInViewLoadedMs} ms`);
       console.log(

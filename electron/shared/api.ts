@@ -157,6 +157,11 @@ export const LibraryStatus = z.object({
   scan: ScanStatus,
   canUndo: z.boolean(),
   canRedo: z.boolean(),
+  /**
+   * ONNX Runtime execution providers face analysis uses, best first (e.g. ["cuda", "cpu"]); empty
+   * until the service has looked (it loads the runtime after the first screen is served).
+   */
+  providers: z.array(z.string()),
 });
 export type LibraryStatus = z.infer<typeof LibraryStatus>;
 
@@ -233,8 +238,19 @@ export const ImproveSummary = z.object({
   seconds: z.number().nonnegative(),
   /** People were regrouped with the new adapter. */
   regrouped: z.boolean(),
+  /** The same scores for people held out of training whole: the gate's check that others are not hurt. */
+  untouched: z.object({ before: HeldOutScores, after: HeldOutScores }).nullable().optional(),
 });
 export type ImproveSummary = z.infer<typeof ImproveSummary>;
+
+/** Progress of "Improve recognition" (training runs in a worker thread of the service). */
+export const ImproveProgress = z.object({
+  phase: z.enum(['training', 'checking', 'regrouping']),
+  step: Count,
+  steps: Count,
+  loss: z.number(),
+});
+export type ImproveProgress = z.infer<typeof ImproveProgress>;
 
 // ── inputs ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -244,6 +260,13 @@ const PersonRef = z.strictObject({ personId: Id });
 const FaceIds = z.array(Id).min(1).max(100_000);
 /** A folder path typed or chosen by the user. */
 const FolderPath = z.string().trim().min(1).max(4096);
+/** A face box the user drew, in the photo's oriented pixels (the service cuts it to the photo). */
+const DrawnBox = z.strictObject({
+  x: z.number().finite().min(-1e6).max(1e6),
+  y: z.number().finite().min(-1e6).max(1e6),
+  w: z.number().finite().min(1).max(1e6),
+  h: z.number().finite().min(1).max(1e6),
+});
 const Page = { offset: Count.max(10_000_000).default(0), limit: z.int().min(1).max(100_000).default(1000) };
 
 // ── the contract ──────────────────────────────────────────────────────────────────────────────────
@@ -289,7 +312,10 @@ export const methods = {
       sort: z.enum(['size', 'name']).default('size'),
       search: z.string().max(200).default(''),
       includeHidden: z.boolean().default(false),
+      /** Only the first `limit` people of the list (the first screenful, for the first paint). */
+      limit: z.int().min(1).max(1_000_000).optional(),
     }),
+    /** `total`: visible people in the library; `hidden`: hidden ones (neither depends on the query). */
     z.object({ people: z.array(PersonSummary), total: Count, hidden: Count }),
   ),
   getPerson: method(
@@ -327,6 +353,11 @@ export const methods = {
   confirmFaces: correction(z.strictObject({ faceIds: FaceIds, personId: Id })),
   setHidden: correction(z.strictObject({ personId: Id, hidden: z.boolean() })),
   setCover: correction(z.strictObject({ personId: Id, faceId: Id })),
+  /**
+   * A face the detector missed, drawn by hand on a photo and assigned to a person (or a new one) as a
+   * confirmed face; its embedding comes from the face model's landmark, align and embed stages.
+   */
+  addFace: correction(z.strictObject({ photoId: Id, box: DrawnBox, to: z.union([Id, z.literal('new')]) })),
   undo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
   redo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
   history: method(
@@ -350,6 +381,8 @@ export const methods = {
   improveRecognition: method(Empty, ImproveSummary),
   /** Restores the adapter used before the last kept one and regroups people. */
   undoImproveRecognition: method(Empty, z.object({ regrouped: z.boolean() })),
+  /** Training progress of a running "Improve recognition" (polled by its dialog; null when idle). */
+  getImproveProgress: method(Empty, ImproveProgress.nullable()),
 } as const;
 
 export type Methods = typeof methods;

@@ -2,6 +2,7 @@
 import { useEffect, useMemo } from 'react';
 import type { EventPayload } from '../../electron/shared/api.ts';
 import type { KithClient } from './api/client.ts';
+import { dismissBootScreen } from './boot-screen.ts';
 import { ExportDialog } from './components/ExportDialog.tsx';
 import { ImproveDialog } from './components/ImproveDialog.tsx';
 import { LibraryView } from './components/LibraryView.tsx';
@@ -38,6 +39,7 @@ export function App({
 
 /** Shown when the page was opened without the bridge's token. */
 export function NoConnection() {
+  useEffect(dismissBootScreen, []);
   return (
     <div className="fatal" role="alert">
       <h1>Open Kith from its link</h1>
@@ -123,6 +125,10 @@ function Shell() {
   const photoOpen = useApp((s) => s.photo !== null);
   const dialog = useApp((s) => s.dialog);
   useShortcuts();
+  // The first paint's static shell covers the window until this view has its data.
+  useEffect(() => {
+    if (phase !== 'loading') dismissBootScreen();
+  }, [phase]);
 
   if (phase === 'error') {
     return (

@@ -23,6 +23,9 @@
 //   and re-maps that id in the log rows that meant the old person (earlier rows on undo, later on redo).
 // - Faces that no longer exist (re-analysed photo, deleted file) are skipped by undo: nothing else can
 //   be done for them, and the rest of the correction is still restored.
+
+import { quantizeInt8 } from '../../../ml/embed/quantize.ts';
+import type { Box, FaceQuality, Landmarks5, Point } from '../../../ml/types.ts';
 import type { Library } from '../store/library.ts';
 import type {
   AssignmentRecord,
@@ -40,7 +43,8 @@ export type CorrectionOp =
   | 'reject'
   | 'confirm'
   | 'set-hidden'
-  | 'set-cover';
+  | 'set-cover'
+  | 'add-face';
 
 const OPS: ReadonlySet<string> = new Set<CorrectionOp>([
   'rename',
@@ -51,6 +55,7 @@ const OPS: ReadonlySet<string> = new Set<CorrectionOp>([
   'confirm',
   'set-hidden',
   'set-cover',
+  'add-face',
 ]);
 
 export interface CorrectionResult {
@@ -72,7 +77,53 @@ export type CorrectionPayload =
   | { op: 'reject'; faceIds: number[] }
   | { op: 'confirm'; faceIds: number[]; personId: number }
   | { op: 'set-hidden'; personId: number; hidden: boolean }
-  | { op: 'set-cover'; personId: number; faceId: number };
+  | { op: 'set-cover'; personId: number; faceId: number }
+  | {
+      op: 'add-face';
+      photoId: number;
+      box: Box;
+      to: number | 'new';
+      face: ManualFaceRecord;
+      /** Resolved: the face row it made, and the person when `to` is 'new'. */
+      faceId?: number;
+      newPersonId?: number;
+    };
+
+/** A hand-drawn face's analysis (ml/manual-face.ts); no embedding when no face model could run. */
+export interface ManualFaceData {
+  landmarks: Landmarks5 | null;
+  quality: FaceQuality | null;
+  embedding: Float32Array | null;
+  embedderId: string | null;
+}
+
+/** ManualFaceData as the log stores it (JSON): the embedding as base64 of its little-endian float32s. */
+interface ManualFaceRecord {
+  landmarks: Array<[number, number]> | null;
+  quality: FaceQuality | null;
+  embedding: string | null;
+  embedderId: string | null;
+}
+
+function faceRecordOf(f: ManualFaceData): ManualFaceRecord {
+  const e = f.embedding;
+  return {
+    landmarks: f.landmarks?.map(([x, y]): [number, number] => [x, y]) ?? null,
+    quality: f.quality,
+    embedding: e && Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('base64'),
+    embedderId: e ? f.embedderId : null,
+  };
+}
+
+function faceDataOf(r: ManualFaceRecord): ManualFaceData {
+  const bytes = r.embedding === null ? null : new Uint8Array(Buffer.from(r.embedding, 'base64'));
+  return {
+    landmarks: r.landmarks && (r.landmarks.map(([x, y]): Point => [x, y]) as unknown as Landmarks5),
+    quality: r.quality,
+    embedding: bytes && new Float32Array(bytes.buffer, 0, bytes.byteLength / 4),
+    embedderId: r.embedderId,
+  };
+}
 
 /** One line of the log for the UI (the shape of electron/shared/api.ts's HistoryEntry, plus the payload). */
 export interface CorrectionEntry {
@@ -97,6 +148,8 @@ export type CorrectionErrorCode =
   | 'same-person'
   | 'mixed-people'
   | 'split-all'
+  | 'unknown-photo'
+  | 'invalid-box'
   | 'corrupt-log';
 
 /** A correction that cannot be made as asked; the transaction wrote nothing. */
@@ -113,8 +166,10 @@ export class CorrectionError extends Error {
     switch (this.code) {
       case 'unknown-person':
       case 'unknown-face':
+      case 'unknown-photo':
         return 'not-found';
       case 'invalid-id':
+      case 'invalid-box':
       case 'no-faces':
       case 'no-people':
         return 'invalid-request';
@@ -136,6 +191,8 @@ interface UndoImage {
   people: PersonImage[];
   assignments: Array<{ faceId: number; before: AssignmentRecord | null }>;
   constraints: Array<{ key: ConstraintKey; before: ConstraintRecord | null }>;
+  /** Faces the correction made (hand-drawn): undo deletes them. */
+  faces?: number[];
 }
 
 function isUndoImage(x: unknown): x is UndoImage {
@@ -176,6 +233,24 @@ function checkId(id: unknown, what: string): number {
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
+/** Smallest side of a hand-drawn face box, in photo pixels. */
+const MIN_BOX = 4;
+
+/**
+ * The box cut to the photo (when its size is known); null unless it is a finite box with sides of at
+ * least MIN_BOX pixels on the photo.
+ */
+export function clampBox(box: Box, width: number | null, height: number | null): Box | null {
+  const { x, y, w, h } = box;
+  if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0) return null;
+  const x0 = Math.max(0, x);
+  const y0 = Math.max(0, y);
+  const x1 = width === null ? x + w : Math.min(width, x + w);
+  const y1 = height === null ? y + h : Math.min(height, y + h);
+  if (x1 - x0 < MIN_BOX || y1 - y0 < MIN_BOX) return null;
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
 /**
  * The rows one correction touches, snapshotted before its first write to each: the undo image.
  * Every write of a correction goes through here, so nothing escapes the image.
@@ -186,6 +261,7 @@ class Change {
   readonly #people = new Map<number, PersonImage>();
   readonly #assignments = new Map<number, AssignmentRecord | null>();
   readonly #constraints = new Map<string, { key: ConstraintKey; before: ConstraintRecord | null }>();
+  readonly #faces: number[] = [];
 
   constructor(lib: Library, correctionId: number) {
     this.#lib = lib;
@@ -245,6 +321,25 @@ class Change {
     return id;
   }
 
+  /** Stores a hand-drawn face, as `preferredId` when free (redo). */
+  addFace(photoId: number, box: Box, face: ManualFaceData, preferredId?: number): number {
+    const e = face.embedding;
+    const id = this.#lib.write.insertManualFace(
+      {
+        photoId,
+        box,
+        landmarks: face.landmarks,
+        quality: face.quality,
+        embedding: e,
+        embeddingQ: e && quantizeInt8(e),
+        embedderId: e ? face.embedderId : null,
+      },
+      preferredId,
+    );
+    this.#faces.push(id);
+    return id;
+  }
+
   rename(id: number, name: string | null): void {
     this.#touchPerson(id, true);
     this.#lib.write.renamePerson(id, name);
@@ -297,6 +392,7 @@ class Change {
       people: [...this.#people.values()],
       assignments: [...this.#assignments].map(([faceId, before]) => ({ faceId, before })),
       constraints: [...this.#constraints.values()],
+      ...(this.#faces.length > 0 && { faces: [...this.#faces] }),
     };
   }
 }
@@ -328,7 +424,20 @@ function remapPayload(p: CorrectionPayload, map: IdMap): CorrectionPayload {
     }
     case 'reject':
       return p;
+    case 'add-face': {
+      const out: typeof p = { ...p, to: p.to === 'new' ? 'new' : m(p.to) };
+      if (p.newPersonId !== undefined) out.newPersonId = m(p.newPersonId);
+      return out;
+    }
   }
+}
+
+/** Face ids in a payload re-mapped (redo of an added face got another id). */
+function remapPayloadFaces(p: CorrectionPayload, map: IdMap): CorrectionPayload {
+  const m = (id: number) => map.get(id) ?? id;
+  if ('faceIds' in p) return { ...p, faceIds: p.faceIds.map(m) };
+  if (p.op === 'set-cover') return { ...p, faceId: m(p.faceId) };
+  return p;
 }
 
 function remapKey(k: ConstraintKey, m: (id: number) => number): ConstraintKey {
@@ -389,6 +498,15 @@ function payloadOf(row: CorrectionRecord): CorrectionPayload {
         return id(a.personId) && typeof a.hidden === 'boolean';
       case 'set-cover':
         return id(a.personId) && id(a.faceId);
+      case 'add-face':
+        return (
+          id(a.photoId) &&
+          typeof a.box === 'object' &&
+          a.box !== null &&
+          (a.to === 'new' || id(a.to)) &&
+          typeof a.face === 'object' &&
+          a.face !== null
+        );
     }
   })();
   if (!ok) throw bad();
@@ -419,6 +537,10 @@ function summaryOf(p: CorrectionPayload): string {
       return `${p.hidden ? 'Hid' : 'Showed'} #${p.personId}`;
     case 'set-cover':
       return `Set the cover of #${p.personId} to face ${p.faceId}`;
+    case 'add-face':
+      return p.to === 'new'
+        ? `Added a face by hand as a new person${p.newPersonId === undefined ? '' : ` #${p.newPersonId}`}`
+        : `Added a face by hand to #${p.to}`;
   }
 }
 
@@ -429,6 +551,8 @@ interface Applied {
   payload: CorrectionPayload;
   /** Person ids redo had to change (the recorded one was taken). */
   remap?: Map<number, number>;
+  /** Face ids redo had to change (a hand-drawn face's id was taken). */
+  faceRemap?: Map<number, number>;
 }
 
 export class Corrections {
@@ -482,6 +606,15 @@ export class Corrections {
     return this.#run({ op: 'set-cover', personId, faceId });
   }
 
+  /**
+   * A face the user drew on a photo (box in the photo's oriented pixels, cut to the photo), assigned
+   * to `to` (or a new person) as a confirmed face: a user assignment with its must-link. `face` is its
+   * analysis (ml/manual-face.ts), computed before this transaction. Undo deletes the face.
+   */
+  addFace(photoId: number, box: Box, to: number | 'new', face: ManualFaceData): CorrectionResult {
+    return this.#run({ op: 'add-face', photoId, box: { ...box }, to, face: faceRecordOf(face) });
+  }
+
   /** Reverts the newest done correction exactly; null when there is none. */
   undo(): CorrectionResult | null {
     const { read, write } = this.#lib;
@@ -518,10 +651,13 @@ export class Corrections {
       if (row?.state !== 'undone') return null;
       const change = new Change(this.#lib, row.id);
       const applied = this.#apply(change, payloadOf(row));
-      if (applied.remap) {
-        // Later rows meant the person this one makes by the id it had before.
+      if (applied.remap || applied.faceRemap) {
+        // Later rows meant the person (face) this one makes by the id it had before.
         for (const r of read.listCorrectionsBetween(row.id, Number.MAX_SAFE_INTEGER)) {
-          write.updateCorrection(r.id, argsOf(remapPayload(payloadOf(r), applied.remap)), r.undo, r.state);
+          let next = payloadOf(r);
+          if (applied.remap) next = remapPayload(next, applied.remap);
+          if (applied.faceRemap) next = remapPayloadFaces(next, applied.faceRemap);
+          write.updateCorrection(r.id, argsOf(next), r.undo, r.state);
         }
       }
       write.updateCorrection(row.id, argsOf(applied.payload), change.image(), 'done');
@@ -596,7 +732,31 @@ export class Corrections {
         return this.#split(ch, p);
       case 'merge':
         return this.#merge(ch, p);
+      case 'add-face':
+        return this.#addFace(ch, p);
     }
+  }
+
+  #addFace(ch: Change, p: Extract<CorrectionPayload, { op: 'add-face' }>): Applied {
+    const photo = this.#lib.read.getPhoto(checkId(p.photoId, 'photo'));
+    if (!photo) throw new CorrectionError('unknown-photo', `There is no photo ${p.photoId}.`);
+    const box = clampBox(p.box, photo.width, photo.height);
+    if (!box) {
+      throw new CorrectionError('invalid-box', `That box is not on photo ${p.photoId} (or is too small).`);
+    }
+    if (p.to !== 'new') ch.person(p.to);
+    const faceId = ch.addFace(photo.id, box, faceDataOf(p.face), p.faceId);
+    const target = p.to === 'new' ? ch.createPerson(p.newPersonId) : p.to;
+    this.#pin(ch, faceId, target, undefined);
+    this.#fixCover(ch, target);
+    const payload: CorrectionPayload = { ...p, box, faceId, ...(p.to === 'new' && { newPersonId: target }) };
+    const remap =
+      p.newPersonId !== undefined && p.newPersonId !== target
+        ? new Map([[p.newPersonId, target]])
+        : undefined;
+    const faceRemap =
+      p.faceId !== undefined && p.faceId !== faceId ? new Map([[p.faceId, faceId]]) : undefined;
+    return { personIds: [target], payload, ...(remap && { remap }), ...(faceRemap && { faceRemap }) };
   }
 
   #confirm(ch: Change, p: Extract<CorrectionPayload, { op: 'confirm' }>): Applied {
@@ -816,6 +976,8 @@ export class Corrections {
         write.deletePerson(p.id);
       }
     }
+    // 6. Faces it drew: gone again (with any assignment or constraint they got since).
+    for (const id of img.faces ?? []) write.deleteFace(id);
     return { map, personIds: unique(img.people.map((p) => m(p.id))) };
   }
 }

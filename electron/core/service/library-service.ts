@@ -4,7 +4,9 @@
 // ScanController for pause/resume/cancel; every correction goes through core/people/corrections.ts.
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { ManualFaceEmbedder } from '../../../ml/manual-face.ts';
 import { modelById } from '../../../ml/models/manifest.ts';
+import type { Box } from '../../../ml/types.ts';
 import {
   ApiError,
   type EventName,
@@ -18,7 +20,7 @@ import {
   type Settings,
 } from '../../shared/api.ts';
 import { ExportError, type ExportResult, runExport } from '../export/index.ts';
-import { Corrections } from '../people/corrections.ts';
+import { Corrections, clampBox, type ManualFaceData } from '../people/corrections.ts';
 import { improveRecognition, undoImproveRecognition } from '../people/improve.ts';
 import {
   effectiveThreshold,
@@ -169,8 +171,15 @@ export class LibraryService {
   #people: PersonSummary[] | null = null;
   /** "Improve recognition" (or its undo) is running. */
   #improving = false;
+  /** Progress of a running "Improve recognition" (getImproveProgress), and its cancel switch. */
+  #improveProgress: Output<'getImproveProgress'> = null;
+  #improveAbort: AbortController | null = null;
   #unassigned: number | null = null;
   #closed = false;
+  /** Execution providers analysis uses (ml/models/registry.ts), once the runtime is loaded. */
+  #providers: string[] = [];
+  /** The face model's stages for hand-drawn faces, made on first use (per pipeline setting). */
+  #manual: { pipeline: string; embedder: Promise<ManualFaceEmbedder> } | null = null;
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.library = library;
@@ -186,7 +195,14 @@ export class LibraryService {
     this.handlers = this.#makeHandlers();
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
-      if (!this.#closed) this.#allPeople();
+      if (this.#closed) return;
+      this.#allPeople();
+      // Then the ONNX runtime (for the status's providers), off the first screen's path.
+      import('../../../ml/models/registry.ts')
+        .then((m) => {
+          this.#providers = m.providersInEffect({});
+        })
+        .catch(() => {});
     });
   }
 
@@ -210,7 +226,11 @@ export class LibraryService {
       scan.controller.cancel();
       await scan.done;
     }
+    this.#improveAbort?.abort(new ApiError('conflict', 'The library is closing.'));
     this.#listeners.clear();
+    const manual = this.#manual;
+    this.#manual = null;
+    if (manual) await manual.embedder.then((e) => e.close()).catch(() => {});
     this.library.close();
   }
 
@@ -434,6 +454,7 @@ export class LibraryService {
         return collator.compare(a.name, b.name) || a.id - b.id;
       });
     }
+    if (input.limit !== undefined && input.limit < people.length) people = people.slice(0, input.limit);
     return { people, total: all.length - hidden, hidden };
   }
 
@@ -543,19 +564,42 @@ export class LibraryService {
   #improve(): Promise<Output<'improveRecognition'>> {
     return this.#exclusive(async () => {
       const { embedderId, threshold } = this.#recognition();
-      const r = await improveRecognition(this.library, { embedderId, threshold });
-      if (r.kept) await this.#regroup(embedderId, threshold);
-      return {
-        kept: r.kept,
-        reason: r.reason,
-        before: r.before ?? null,
-        after: r.after ?? null,
-        people: r.people,
-        confirmedFaces: r.confirmedFaces,
-        hardNegatives: r.hardNegatives,
-        seconds: r.seconds,
-        regrouped: r.kept,
-      };
+      // Training runs in a worker thread (improve.ts), so this service keeps answering meanwhile,
+      // getImproveProgress included.
+      const abort = new AbortController();
+      this.#improveAbort = abort;
+      this.#improveProgress = { phase: 'training', step: 0, steps: 0, loss: 0 };
+      try {
+        const r = await improveRecognition(this.library, {
+          embedderId,
+          threshold,
+          signal: abort.signal,
+          onProgress: (p) => {
+            const phase = p.step >= p.steps ? 'checking' : 'training';
+            this.#improveProgress = { phase, step: p.step, steps: p.steps, loss: p.loss };
+          },
+        });
+        if (r.kept) {
+          const { step = 0, steps = 0, loss = 0 } = this.#improveProgress ?? {};
+          this.#improveProgress = { phase: 'regrouping', step, steps, loss };
+          await this.#regroup(embedderId, threshold);
+        }
+        return {
+          kept: r.kept,
+          reason: r.reason,
+          before: r.before ?? null,
+          after: r.after ?? null,
+          untouched: r.untouched ?? null,
+          people: r.people,
+          confirmedFaces: r.confirmedFaces,
+          hardNegatives: r.hardNegatives,
+          seconds: r.seconds,
+          regrouped: r.kept,
+        };
+      } finally {
+        this.#improveProgress = null;
+        this.#improveAbort = null;
+      }
     });
   }
 
@@ -566,6 +610,68 @@ export class LibraryService {
       await this.#regroup(embedderId, threshold);
       return { regrouped: true };
     });
+  }
+
+  // ── hand-drawn faces ──
+
+  #manualEmbedder(): Promise<ManualFaceEmbedder> {
+    const pipeline = this.#settings().pipeline;
+    if (this.#manual?.pipeline !== pipeline) {
+      const old = this.#manual;
+      const embedder = import('../../../ml/manual-face.ts').then((m) =>
+        m.ManualFaceEmbedder.create({ pipeline, modelsDir: this.#options.modelsDir }),
+      );
+      embedder.catch(() => {}); // reported by the call that awaits it
+      this.#manual = { pipeline, embedder };
+      if (old) void old.embedder.then((e) => e.close()).catch(() => {});
+    }
+    return this.#manual!.embedder;
+  }
+
+  /**
+   * Landmarks, quality and embedding of a drawn face, by the face model's own stages on the photo
+   * (async: ONNX Runtime and sharp work off the event loop). Without a usable face model (missing
+   * files, or one whose embeddings the library's faces cannot be compared with) the face is kept
+   * without an embedding: it is still the person's, it just does not help recognise others.
+   */
+  async #analyzeDrawnFace(path: string, box: Box): Promise<ManualFaceData> {
+    const none: ManualFaceData = { landmarks: null, quality: null, embedding: null, embedderId: null };
+    let embedder: ManualFaceEmbedder;
+    try {
+      embedder = await this.#manualEmbedder();
+    } catch {
+      return none;
+    }
+    const libraryEmbedder = this.library.read.embedderCounts()[0]?.embedderId;
+    const { decodeImage } = await import('../../../ml/image/decode.ts');
+    const img = await decodeImage(path, { maxSide: 3072 });
+    const s = img.scale;
+    const r = await embedder.embedBox(img, { x: box.x * s, y: box.y * s, w: box.w * s, h: box.h * s });
+    const comparable = libraryEmbedder === undefined || libraryEmbedder === embedder.embedderId;
+    return {
+      landmarks: r.landmarks.map(
+        ([x, y]) => [x / s, y / s] as const,
+      ) as unknown as ManualFaceData['landmarks'],
+      quality: { ...r.quality, size: r.quality.size / s },
+      embedding: comparable ? r.embedding : null,
+      embedderId: comparable ? embedder.embedderId : null,
+    };
+  }
+
+  async #addFace(input: ParsedInput<'addFace'>): Promise<Output<'addFace'>> {
+    const photo = this.library.read.getPhoto(input.photoId);
+    if (!photo) throw new ApiError('not-found', `There is no photo ${input.photoId}.`);
+    if (photo.status === 'missing') throw new ApiError('conflict', `${basename(photo.path)} is missing.`);
+    // Checked before any model runs: a box off the photo or an unknown person fails at once.
+    const box = clampBox(input.box, photo.width, photo.height);
+    if (!box)
+      throw new ApiError('invalid-request', 'Draw the box on the photo (at least 4 pixels each way).');
+    if (input.to !== 'new' && !this.library.read.getPersonRecord(input.to)) {
+      throw new ApiError('not-found', `There is no person #${input.to}.`);
+    }
+    const face = await this.#analyzeDrawnFace(photo.path, box);
+    if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
+    return this.#correct('correction', this.#corrections.addFace(photo.id, box, input.to, face));
   }
 
   #correct<T extends { personIds: number[] }>(reason: 'correction' | 'undo' | 'redo', result: T): T {
@@ -590,6 +696,7 @@ export class LibraryService {
         scan: this.#scanStatus(),
         canUndo: c.canUndo(),
         canRedo: c.canRedo(),
+        providers: this.#providers,
       };
     };
     return {
@@ -690,6 +797,7 @@ export class LibraryService {
       confirmFaces: ({ faceIds, personId }) => this.#correct('correction', c.confirmFaces(faceIds, personId)),
       setHidden: ({ personId, hidden }) => this.#correct('correction', c.setHidden(personId, hidden)),
       setCover: ({ personId, faceId }) => this.#correct('correction', c.setCover(personId, faceId)),
+      addFace: (input) => this.#addFace(input),
       undo: () => {
         const result = c.undo();
         if (result) this.#changed('undo', result.personIds);
@@ -713,6 +821,7 @@ export class LibraryService {
       exportLibrary: (input) => this.#export(input),
       improveRecognition: () => this.#improve(),
       undoImproveRecognition: () => this.#undoImprove(),
+      getImproveProgress: () => this.#improveProgress,
     };
   }
 }

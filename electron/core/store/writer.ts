@@ -1,6 +1,6 @@
 // Writes. Every multi-row change runs in one transaction, so a crash leaves either all of it or none.
 import type Database from 'better-sqlite3';
-import type { Box } from '../../../ml/types.ts';
+import type { Box, FaceQuality, Landmarks5 } from '../../../ml/types.ts';
 import { blobOf } from './blobs.ts';
 import type {
   AssignmentRecord,
@@ -772,4 +772,57 @@ export class LibraryWriter {
   upsertModel(model: { id: string; sha256: string; file: string }): void {
     this.#upsertModel.run({ ...model, now: this.#now() });
   }
+
+  // ── hand-drawn faces ────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Inserts a face the user drew (source 'manual': re-analysis keeps it), as `preferredId` when that
+   * id is free (redo of its correction, so later log rows still name it). Returns its id.
+   */
+  insertManualFace(f: ManualFaceInput, preferredId?: number): number {
+    const free =
+      preferredId !== undefined &&
+      this.#db.prepare<[number], number>('SELECT 1 FROM faces WHERE id = ?').pluck().get(preferredId) ===
+        undefined;
+    return this.#db
+      .prepare<Record<string, unknown>, number>(
+        `INSERT INTO faces (id, photo_id, source, x, y, w, h, landmarks, det_score, q_size, q_sharpness,
+           q_frontal, q_overall, embedding, embedding_q, embedder_id, created_at)
+         VALUES (@id, @photoId, 'manual', @x, @y, @w, @h, @landmarks, @detScore, @qSize, @qSharpness,
+           @qFrontal, @qOverall, @embedding, @embeddingQ, @embedderId, @now)
+         RETURNING id`,
+      )
+      .pluck()
+      .get({
+        id: free ? preferredId : null,
+        photoId: f.photoId,
+        ...f.box,
+        landmarks: f.landmarks && JSON.stringify(f.landmarks),
+        detScore: f.quality?.detScore ?? null,
+        qSize: f.quality?.size ?? null,
+        qSharpness: f.quality?.sharpness ?? null,
+        qFrontal: f.quality?.frontal ?? null,
+        qOverall: f.quality?.overall ?? null,
+        embedding: f.embedding && blobOf(f.embedding),
+        embeddingQ: f.embeddingQ && blobOf(f.embeddingQ),
+        embedderId: f.embedderId,
+        now: this.#now(),
+      })!;
+  }
+
+  /** Deletes a face; its assignment and constraints go with it (ON DELETE CASCADE). */
+  deleteFace(id: number): void {
+    this.#deleteFace.run(id);
+  }
+}
+
+/** A face the user drew; the embedding is absent when no face model could run on it. */
+export interface ManualFaceInput {
+  photoId: number;
+  box: Box;
+  landmarks: Landmarks5 | null;
+  quality: FaceQuality | null;
+  embedding: Float32Array | null;
+  embeddingQ: Int8Array | null;
+  embedderId: string | null;
 }

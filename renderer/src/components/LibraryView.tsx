@@ -259,6 +259,7 @@ export function ScanProgress({ scan, compact = false }: { scan: ScanStatus; comp
 
 function SettingsCard() {
   const settings = useApp((s) => s.settings);
+  const providers = useApp((s) => s.status?.providers ?? NO_PROVIDERS);
   const actions = useActions();
   const [draft, setDraft] = useState<number | null>(null);
   if (!settings) return null;
@@ -312,9 +313,27 @@ function SettingsCard() {
         </button>
       </div>
       <p className="muted small">Your corrections always win over grouping. Applies from the next scan.</p>
+      <p className="muted small" data-testid="providers">
+        Face analysis runs on{' '}
+        <strong title={providers.length > 1 ? `In order of preference: ${providers.join(', ')}` : undefined}>
+          {providers.length === 0 ? '…' : providerLabel(providers[0]!)}
+        </strong>
+        {providers.length > 1 ? ` (falls back to ${providers.slice(1).map(providerLabel).join(', ')})` : ''}.
+      </p>
     </section>
   );
 }
+
+const NO_PROVIDERS: readonly string[] = [];
+const PROVIDER_LABELS: Record<string, string> = {
+  cpu: 'CPU',
+  cuda: 'CUDA (NVIDIA GPU)',
+  dml: 'DirectML',
+  coreml: 'Core ML',
+};
+
+/** An ONNX Runtime execution provider as users know it. */
+export const providerLabel = (p: string): string => PROVIDER_LABELS[p] ?? p;
 
 function Skipped() {
   const skipped = useApp((s) => s.skipped);

@@ -6,6 +6,7 @@ import type { PersonSummary } from '../../../electron/shared/api.ts';
 import type { FaceSize } from '../../../electron/shared/media.ts';
 import { useActions, useApp } from '../context.ts';
 import { num, plural } from '../format.ts';
+import { PEOPLE_GRID } from '../grid-geometry.ts';
 import { displayName } from '../store/app-store.ts';
 import { modeOf } from '../store/selection.ts';
 import { Dialog } from './Dialog.tsx';
@@ -131,8 +132,10 @@ export function PeopleView() {
         label="People"
         count={people.length}
         keyOf={(i) => people[i]!.id}
-        minCellWidth={148}
-        cellHeight={(w) => w + 52}
+        minCellWidth={PEOPLE_GRID.minCellWidth}
+        cellHeight={PEOPLE_GRID.cellHeight}
+        gap={PEOPLE_GRID.gap}
+        padding={PEOPLE_GRID.padding}
         multiselectable
         selecting={selection.ids.length > 0}
         header={header}

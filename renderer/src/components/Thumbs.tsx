@@ -2,12 +2,11 @@
 import { memo, useState } from 'react';
 import type { FaceSize } from '../../../electron/shared/media.ts';
 import { useClient } from '../context.ts';
+import { faceSizeFor as sizeFor } from '../grid-geometry.ts';
 
-/** The thumbnail size for a displayed width (device pixels, rounded up to a size the service makes). */
-export function faceSizeFor(cssWidth: number): FaceSize {
-  const px = cssWidth * (typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1);
-  return px <= 96 ? 96 : px <= 160 ? 160 : 256;
-}
+/** The thumbnail size for a displayed width on this screen. */
+export const faceSizeFor = (cssWidth: number): FaceSize =>
+  sizeFor(cssWidth, typeof window === 'undefined' ? 1 : window.devicePixelRatio);
 
 export const FaceThumb = memo(function FaceThumb(props: {
   faceId: number | null;

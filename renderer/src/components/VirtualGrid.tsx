@@ -14,6 +14,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { gridGeometry } from '../grid-geometry.ts';
 import { cellsInRect, type Rect } from '../store/selection.ts';
 
 export interface VirtualGridProps {
@@ -87,10 +88,12 @@ export function VirtualGrid(props: VirtualGridProps) {
     return () => ro.disconnect();
   }, []);
 
-  const inner = Math.max(0, width - padding * 2);
-  const columns = Math.max(1, Math.floor((inner + gap) / (minCellWidth + gap)));
-  const cellWidth = columns > 0 ? Math.floor((inner - gap * (columns - 1)) / columns) : minCellWidth;
-  const rowHeight = props.cellHeight(cellWidth) + gap;
+  const { columns, cellWidth, rowHeight } = gridGeometry(width, {
+    minCellWidth,
+    gap,
+    padding,
+    cellHeight: props.cellHeight,
+  });
   const rows = Math.ceil(count / columns);
 
   const virtualizer = useVirtualizer({

@@ -3,6 +3,7 @@
 // API, then refreshes what changed. Corrections show a toast with Undo; Ctrl/Cmd-Z calls `undo`.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
+  Box,
   CorrectionResult,
   LibraryStatus,
   Output,
@@ -16,6 +17,7 @@ import type {
 } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/api-core.ts';
 import type { KithClient } from '../api/client.ts';
+import type { Prefetched } from './prefetch.ts';
 import {
   bandSelect,
   emptySelection,
@@ -25,6 +27,8 @@ import {
   select,
   selectAll,
 } from './selection.ts';
+
+export { type Prefetched, prefetch } from './prefetch.ts';
 
 export type Route =
   | { view: 'people' }
@@ -171,6 +175,8 @@ export interface AppActions {
   moveSelectedFaces(to: number | 'new'): Promise<void>;
   /** Moves given faces (e.g. one box in the photo viewer). */
   moveFaces(faceIds: readonly number[], to: number | 'new'): Promise<void>;
+  /** A face the detector missed, drawn on the photo (photo pixels), given to a person or a new one. */
+  addFace(photoId: number, box: Box, to: number | 'new'): Promise<void>;
   splitSelectedFaces(): Promise<void>;
   rejectSelectedFaces(): Promise<void>;
   confirmSelectedFaces(): Promise<void>;
@@ -189,24 +195,6 @@ export interface AppStoreOptions {
    * instead of asking again, so the People grid does not wait for React to load first.
    */
   prefetched?: Prefetched | undefined;
-}
-
-export interface Prefetched {
-  status: Promise<LibraryStatus>;
-  settings: Promise<Settings>;
-  people: Promise<Output<'listPeople'>>;
-}
-
-/** Starts the requests the first screen needs (the default People query). */
-export function prefetch(api: KithClient): Prefetched {
-  const p: Prefetched = {
-    status: api.getLibraryStatus(),
-    settings: api.getSettings(),
-    people: api.listPeople({ sort: 'size', search: '', includeHidden: false }),
-  };
-  // Failures are reported by init when it awaits them, not as unhandled rejections.
-  for (const x of Object.values(p)) (x as Promise<unknown>).catch(() => {});
-  return p;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -231,6 +219,7 @@ const OP_LABEL: Record<string, string> = {
   confirm: 'confirmation',
   'set-hidden': 'hide',
   'set-cover': 'cover change',
+  'add-face': 'added face',
 };
 
 export function createAppStore(api: KithClient, options: AppStoreOptions = {}): AppStore {
@@ -452,7 +441,11 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
           else if (route.view === 'unassigned') await loadUnassigned();
           else if (route.view === 'photos') await loadPhotos();
           else if (route.view === 'people' && !get().peopleLoaded) await loadPeople();
-          else if (route.view === 'library') await get().actions.loadSkipped();
+          else if (route.view === 'library') {
+            // The status too: its execution providers are filled in once the service has looked.
+            const [status] = await Promise.all([api.getLibraryStatus(), get().actions.loadSkipped()]);
+            set({ status, scan: status.scan });
+          }
         } catch (err) {
           fail(err);
         }
@@ -701,6 +694,14 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
           () => api.moveFaces({ faceIds: [...ids], to }),
           () => `Moved ${plural(ids.length, 'face')} to ${where}`,
           () => set({ [key]: emptySelection } as Pick<AppState, typeof key>),
+        );
+      },
+
+      addFace(photoId, box, to) {
+        const where = to === 'new' ? 'a new person' : nameOf(to);
+        return correct(
+          () => api.addFace({ photoId, box, to }),
+          () => `Added a face to ${where}`,
         );
       },
 
