@@ -11,6 +11,7 @@
 //   residual: W (dim×dim, row-major: out i = Σ_j W[i·dim + j] x_j), b (dim)
 //   mlp:      W1 (hidden×dim), b1 (hidden), W2 (dim×hidden), b2 (dim)
 //   lowrank:  U (dim×r, row-major), V (dim×r, row-major), b (dim); r is stored as `hidden`
+import { mulberry32 } from '../util/prng.ts';
 
 export type AdapterKind = 'residual' | 'mlp' | 'lowrank';
 
@@ -441,17 +442,5 @@ export function deserializeAdapter(value: unknown): Adapter {
     hidden,
     params,
     locality: { anchors, radius: loc.radius, width: loc.width },
-  };
-}
-
-/** Small seeded PRNG (mulberry32): uniform in [0, 1). Deterministic across platforms. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

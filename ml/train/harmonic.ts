@@ -6,8 +6,9 @@
 //  - the paper's harmonic triplet loss: triplets mixing mapped-v1 and v2 embeddings (anchor from
 //    either space, positive and negative from either) must satisfy the margin, so what is learnt is
 //    the v2 *geometry* (who is near whom) rather than point positions. Started from the ridge map.
+
+import { mulberry32 } from '../util/prng.ts';
 import { evaluateFolds } from '../verify/lfw-protocol.ts';
-import { mulberry32 } from './adapter.ts';
 import { mineSemiHard, pairwiseSqDist, TRIPLET_ALPHA, tripletLoss } from './triplet.ts';
 
 export interface LinearMap {

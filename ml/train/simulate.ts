@@ -4,8 +4,9 @@
 // for the corrected people and for everyone else, before and after.
 import { cluster } from '../cluster/index.ts';
 import { bcubedScores, pairwiseScores } from '../metrics/clustering.ts';
+import { mulberry32 } from '../util/prng.ts';
 import { evaluateFolds, type ScoredPair } from '../verify/lfw-protocol.ts';
-import { applyAdapter, mulberry32, serializeAdapter } from './adapter.ts';
+import { applyAdapter, serializeAdapter } from './adapter.ts';
 import { type FinetuneOptions, finetune } from './finetune.ts';
 import type { HeldOutScores } from './gate.ts';
 

@@ -4,6 +4,7 @@
 // the batch is used (the paper found this more stable than hardest positives), each with a
 // semi-hard negative. Pairs the user said are different people (splits, "not this person",
 // same-photo pairs) are always added as triplets: those are the mistakes the user saw.
+import { mulberry32 } from '../util/prng.ts';
 import {
   type Adapter,
   type AdapterKind,
@@ -13,7 +14,6 @@ import {
   createAdapter,
   decayRange,
   localityWeight,
-  mulberry32,
 } from './adapter.ts';
 
 export const TRIPLET_ALPHA = 0.2;

@@ -1,10 +1,12 @@
 // Builds a folder of hostile and odd files for scanner reliability tests: damaged, empty and random
 // files, decompression bombs, oversized images, wrong extensions, link loops, an unreadable file,
 // odd Unicode names. Everything is made here, deterministically (seeded), in a temp folder.
+
 import { chmod, copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { mulberry32 } from '../../ml/util/prng.ts';
 
 /** What the scan must say about a file of the corpus. */
 export type Expect =
@@ -28,18 +30,6 @@ export interface CorpusEntry {
 export interface BadCorpus {
   dir: string;
   entries: CorpusEntry[];
-}
-
-/** mulberry32: a tiny seeded PRNG so "random" files are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomBytes(n: number, rnd: () => number): Buffer {
@@ -119,7 +109,7 @@ export interface BadCorpusOptions {
 export async function makeBadCorpus(dir: string, options: BadCorpusOptions): Promise<BadCorpus> {
   const { photos } = options;
   if (photos.length < 7) throw new Error('makeBadCorpus needs at least 7 real photos');
-  const rnd = seededRandom(options.seed ?? 7);
+  const rnd = mulberry32(options.seed ?? 7);
   const entries: CorpusEntry[] = [];
   const bad = join(dir, 'bad');
   const odd = join(dir, 'odd names');

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openLibraryReadonly } from '../../electron/core/store/library.ts';
-import { seededRandom } from '../helpers/bad-corpus.ts';
+import { mulberry32 } from '../../ml/util/prng.ts';
 import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
 
 const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
@@ -203,7 +203,7 @@ test('SIGKILL at 20 random moments of a rescan loses and duplicates nothing and 
   // New photos arrive; the rescan is killed again and again.
   await addNewPhotos(photos);
   const setupDone = performance.now();
-  const rnd = seededRandom(SEED);
+  const rnd = mulberry32(SEED);
   const moments: string[] = [];
   let killed = 0;
   let killedInScan = 0; // after the scan began (its first progress line)

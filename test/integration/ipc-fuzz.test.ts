@@ -9,6 +9,7 @@
 // Every one must get a clear error envelope (right code, a message naming the method, the issues),
 // the service must stay up and answer valid calls afterwards, no prototype is polluted, and the
 // library (people, faces, photos, history, settings) is exactly as before.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
@@ -25,23 +26,13 @@ import {
 import { registerIpc } from '../../electron/shell/ipc.ts';
 import { createKithPreload } from '../../electron/shell/preload-core.ts';
 import { APP_ORIGIN } from '../../electron/shell/security.ts';
+import { mulberry32 } from '../../ml/util/prng.ts';
 import { type ApiFixture, buildApiFixture } from '../unit/api/fixtures.ts';
 
 const SEED = 0x6b697468; // "kith"
 const CASES_PER_METHOD = Number(process.env.KITH_FUZZ_CASES ?? 24);
 
 // ── seeded generation ──────────────────────────────────────────────────────────────────────────
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A valid input per method (all fields given), the base that mutations break. */
 const VALID: Partial<Record<MethodName, Record<string, unknown>>> = {

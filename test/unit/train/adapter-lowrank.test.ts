@@ -11,7 +11,6 @@ import {
   createAdapter,
   deserializeAdapter,
   localityWeight,
-  mulberry32,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
 import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
@@ -19,6 +18,7 @@ import { finetune } from '../../../ml/train/finetune.ts';
 import { gateAdapter, partitionChange } from '../../../ml/train/gate.ts';
 import { batchLoss, type Triplet, trainAdapter, tripletLoss } from '../../../ml/train/triplet.ts';
 import { finetuneInWorker } from '../../../ml/train/worker.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
-import { mulberry32 } from '../../../ml/train/adapter.ts';
 import { applyLinearMap, fitHarmonicMap, type LinearMap } from '../../../ml/train/harmonic.ts';
 import { mineSemiHard, pairwiseSqDist, tripletLoss } from '../../../ml/train/triplet.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 /** v1: synthetic faces; v2: the same faces through a fixed random linear map, noise, re-normalised. */
 function twoSpaces() {

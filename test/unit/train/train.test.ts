@@ -10,7 +10,6 @@ import {
   applyAdapter,
   createAdapter,
   deserializeAdapter,
-  mulberry32,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
 import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
@@ -24,6 +23,7 @@ import {
   trainAdapter,
   tripletLoss,
 } from '../../../ml/train/triplet.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
 
