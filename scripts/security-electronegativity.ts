@@ -19,10 +19,10 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
 import { uiCsp } from '../electron/shared/web.ts';
 import { APP_CSP } from '../electron/shell/security.ts';
 import { repoRoot } from '../test/helpers/shared.ts';
+import { bundlePreload } from './preload-bundle.ts';
 import { installNetGuard, type NetAttempt } from './security-netguard.ts';
 
 /**
@@ -136,18 +136,9 @@ async function stage(dir: string): Promise<void> {
       await cp(join(dir, 'electron/shell', entry), join(dir, 'electron/shell', `${entry}.js`));
     }
   }
-  const preload = await build({
-    entryPoints: [join(repoRoot, 'electron/shell/preload.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['electron'],
-    write: false,
-    logLevel: 'silent',
-  });
+  const preload = await bundlePreload();
   await mkdir(join(dir, 'dist/shell'), { recursive: true });
-  await writeFile(join(dir, 'dist/shell/preload.bundle.js'), preload.outputFiles[0]!.text);
+  await writeFile(join(dir, 'dist/shell/preload.bundle.js'), preload);
 }
 
 function evaluateCsp(name: string, policy: string): CspFinding[] {

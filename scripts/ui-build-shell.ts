@@ -1,18 +1,11 @@
-// Bundles the Electron preload into one CommonJS file (dist/shell/preload.cjs): a sandboxed preload
-// cannot load other modules, so its few imports (channel names) are inlined. The main and utility
-// processes run their TypeScript through tsx and need no bundle.
+// Writes the bundled Electron preload to dist/shell/preload.cjs (scripts/preload-bundle.ts). The main
+// and utility processes run their TypeScript through tsx and need no bundle.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { repoRoot } from '../test/helpers/shared.ts';
+import { bundlePreload } from './preload-bundle.ts';
 
-await build({
-  entryPoints: [join(repoRoot, 'electron/shell/preload.ts')],
-  outfile: join(repoRoot, 'dist/shell/preload.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['electron'],
-  logLevel: 'warning',
-});
+const outfile = join(repoRoot, 'dist/shell/preload.cjs');
+await mkdir(join(repoRoot, 'dist/shell'), { recursive: true });
+await writeFile(outfile, await bundlePreload());
 console.log('dist/shell/preload.cjs');

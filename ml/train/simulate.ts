@@ -8,7 +8,7 @@ import { mulberry32 } from '../util/prng.ts';
 import { evaluateFolds, type ScoredPair } from '../verify/lfw-protocol.ts';
 import { applyAdapter, serializeAdapter } from './adapter.ts';
 import { type FinetuneOptions, finetune } from './finetune.ts';
-import type { HeldOutScores } from './gate.ts';
+import type { GateResult } from './gate.ts';
 
 export interface SubsetScores {
   faces: number;
@@ -38,15 +38,7 @@ export interface FinetuneBenchResult {
   test_faces: number;
   before: SimulationScores;
   after: SimulationScores;
-  gate: {
-    keep: boolean;
-    reason: string;
-    before: HeldOutScores;
-    after: HeldOutScores;
-    /** The gate's probe of people held out of training whole. */
-    untouched?: { before: HeldOutScores; after: HeldOutScores } | undefined;
-    strangers?: { faces: number; changed: number } | undefined;
-  };
+  gate: GateResult;
   adapter: string;
   train_seconds: number;
   steps: number;

@@ -2,6 +2,7 @@
 // it keeps answering (training is seconds of tight numeric loops). Same code, same seed: the same
 // weights as finetune in-process (the numbers are plain IEEE float arithmetic in both).
 import { Worker } from 'node:worker_threads';
+import { tsWorkerUrl } from '../util/ts-worker.ts';
 import type { FinetuneOptions, FinetuneResult } from './finetune.ts';
 import type { TrainingSet } from './triplet.ts';
 
@@ -20,27 +21,13 @@ export type WorkerMessage =
 
 const ENTRY = new URL('./finetune-worker.ts', import.meta.url).href;
 
-// Node 20 does not apply `--import` loader hooks to a worker's entry file (nodejs/node#47747), so, as
-// the analyzer pool does, the entry is a tiny module that imports the .ts file and registers tsx in
-// the worker when Node rejects the extension. Where .ts loads natively, the first import succeeds.
-function bootstrapUrl(entry: string): URL {
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `try { await import(${JSON.stringify(entry)}); } catch (err) {
-  if (err?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
-  const { register } = await import(${JSON.stringify(api)});
-  register();
-  await import(${JSON.stringify(`${entry}?tsx`)});
-}`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
-
 /** finetune in a worker_thread; aborting the signal terminates the worker and rejects. */
 export function finetuneInWorker(set: TrainingSet, options: FinetuneOptions): Promise<FinetuneResult> {
   const { onProgress, signal, ...rest } = options;
   signal?.throwIfAborted();
   const data: WorkerData = { set, options: rest };
   return new Promise<FinetuneResult>((resolve, reject) => {
-    const worker = new Worker(bootstrapUrl(ENTRY), { workerData: data });
+    const worker = new Worker(tsWorkerUrl(ENTRY), { workerData: data });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

@@ -14,7 +14,6 @@ import type {
   IpcMainInvokeEvent,
   WebContents,
 } from 'electron';
-import { build } from 'esbuild';
 import { methodNames, type ServiceMethod } from '../../electron/shared/api.ts';
 import { ApiError, type Envelope } from '../../electron/shared/api-core.ts';
 import { channelOf, EVENT_CHANNEL } from '../../electron/shared/preload-api.ts';
@@ -43,6 +42,7 @@ import {
   withCsp,
 } from '../../electron/shell/security.ts';
 import { createMainWindow } from '../../electron/shell/window.ts';
+import { bundlePreload } from '../../scripts/preload-bundle.ts';
 import { repoRoot } from '../helpers/shared.ts';
 
 // ── fakes ───────────────────────────────────────────────────────────────────────────────────────
@@ -400,17 +400,7 @@ describe('the preload', () => {
   });
 
   test('the bundled preload requires nothing but electron (a sandboxed preload cannot)', async () => {
-    const out = await build({
-      entryPoints: [join(repoRoot, 'electron/shell/preload.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['electron'],
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = out.outputFiles[0]!.text;
+    const code = await bundlePreload();
     const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     assert.deepEqual([...new Set(required)], ['electron']);
     assert.match(code, /exposeInMainWorld\("kith"/);

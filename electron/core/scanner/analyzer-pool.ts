@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ImageSkipError, type PhotoAnalysis } from '../../../ml/types.ts';
+import { tsWorkerUrl } from '../../../ml/util/ts-worker.ts';
 import type {
   FromWorker,
   PackedAnalysis,
@@ -82,21 +83,6 @@ interface Slot {
 
 const WORKER_URL = new URL('./analyzer-worker.ts', import.meta.url).href;
 const DEFAULT_PIPELINE_MODULE = new URL('../../../ml/pipeline.ts', import.meta.url).href;
-
-// [Note: TypeScript in workers] Node 20 does not apply `--import` loader hooks to a worker's entry
-// file (nodejs/node#47747), so the entry is a tiny ES module that imports the .ts file and, if Node
-// rejects the extension, registers tsx in the worker and retries (a query string avoids the cached
-// failure). On Node versions where `execArgv --import tsx` works, the first import succeeds.
-function bootstrapUrl(entry: string): URL {
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `try { await import(${JSON.stringify(entry)}); } catch (err) {
-  if (err?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
-  const { register } = await import(${JSON.stringify(api)});
-  register();
-  await import(${JSON.stringify(`${entry}?tsx`)});
-}`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
 
 function toError(e: SerializedError): Error {
   if (e.name === 'ImageSkipError' && e.reason) return new ImageSkipError(e.reason, e.message);
@@ -222,7 +208,7 @@ export class AnalyzerPool {
   }
 
   #spawn(index: number): void {
-    const worker = new Worker(bootstrapUrl(WORKER_URL), { workerData: this.#init, execArgv: this.#execArgv });
+    const worker = new Worker(tsWorkerUrl(WORKER_URL), { workerData: this.#init, execArgv: this.#execArgv });
     const slot: Slot = {
       index,
       worker,

@@ -4,8 +4,6 @@ import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
 import {
   type Adapter,
-  adapterBackward,
-  adapterForward,
   applyAdapter,
   centroidAnchors,
   createAdapter,
@@ -16,48 +14,12 @@ import {
 import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
 import { finetune } from '../../../ml/train/finetune.ts';
 import { gateAdapter, partitionChange } from '../../../ml/train/gate.ts';
-import { batchLoss, type Triplet, trainAdapter, tripletLoss } from '../../../ml/train/triplet.ts';
+import { trainAdapter } from '../../../ml/train/triplet.ts';
 import { finetuneInWorker } from '../../../ml/train/worker.ts';
 import { mulberry32 } from '../../../ml/util/prng.ts';
+import { unitRows, worstGradientError } from '../../helpers/train.ts';
 
 const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
-
-function unitRows(n: number, dim: number, rand: () => number): Float32Array {
-  const x = new Float32Array(n * dim);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const v = rand() * 2 - 1;
-      x[r * dim + k] = v;
-      s += v * v;
-    }
-    for (let k = 0; k < dim; k++) x[r * dim + k]! /= Math.sqrt(s);
-  }
-  return x;
-}
-
-function worstGradientError(adapter: Adapter, x: Float32Array, triplets: Triplet[], alpha: number): number {
-  const cache = adapterForward(adapter, x);
-  const { grad: gy, active } = tripletLoss(cache.y, adapter.dim, triplets, alpha);
-  assert.ok(active > 0, 'the check needs active triplets');
-  const analytic = adapterBackward(adapter, cache, gy);
-  const p = adapter.params;
-  let worst = 0;
-  for (let i = 0; i < p.length; i++) {
-    const orig = p[i]!;
-    p[i] = orig + 1e-2;
-    const up = p[i]!;
-    const lp = batchLoss(adapter, x, triplets, alpha);
-    p[i] = orig - 1e-2;
-    const down = p[i]!;
-    const lm = batchLoss(adapter, x, triplets, alpha);
-    p[i] = orig;
-    const numeric = (lp - lm) / (up - down);
-    const err = Math.abs(numeric - analytic[i]!) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[i]!));
-    worst = Math.max(worst, err);
-  }
-  return worst;
-}
 
 const TRIPLETS = [
   { a: 0, p: 1, n: 2 },

@@ -5,8 +5,6 @@ import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
 import {
   type Adapter,
   adaptedEmbeddings,
-  adapterBackward,
-  adapterForward,
   applyAdapter,
   createAdapter,
   deserializeAdapter,
@@ -16,7 +14,6 @@ import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
 import { gateAdapter } from '../../../ml/train/gate.ts';
 import { applyLinearMap, fitLinearMap } from '../../../ml/train/harmonic.ts';
 import {
-  batchLoss,
   mineSemiHard,
   pairwiseSqDist,
   type Triplet,
@@ -24,45 +21,13 @@ import {
   tripletLoss,
 } from '../../../ml/train/triplet.ts';
 import { mulberry32 } from '../../../ml/util/prng.ts';
+import { unitRows, worstGradientError } from '../../helpers/train.ts';
 
 const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
 
-function unitRows(n: number, dim: number, rand: () => number): Float32Array {
-  const x = new Float32Array(n * dim);
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const v = rand() * 2 - 1;
-      x[r * dim + k] = v;
-      s += v * v;
-    }
-    for (let k = 0; k < dim; k++) x[r * dim + k]! /= Math.sqrt(s);
-  }
-  return x;
-}
-
 /** Analytic gradient of the triplet loss through adapter + normalisation vs central differences. */
 function gradientCheck(adapter: Adapter, x: Float32Array, triplets: Triplet[], alpha: number): void {
-  const cache = adapterForward(adapter, x);
-  const { grad: gy, active } = tripletLoss(cache.y, adapter.dim, triplets, alpha);
-  assert.ok(active > 0, 'the check needs active triplets');
-  const analytic = adapterBackward(adapter, cache, gy);
-  const p = adapter.params;
-  let worst = 0;
-  for (let i = 0; i < p.length; i++) {
-    const orig = p[i]!;
-    const eps = 1e-2;
-    p[i] = orig + eps;
-    const up = p[i]!;
-    const lp = batchLoss(adapter, x, triplets, alpha);
-    p[i] = orig - eps;
-    const down = p[i]!;
-    const lm = batchLoss(adapter, x, triplets, alpha);
-    p[i] = orig;
-    const numeric = (lp - lm) / (up - down);
-    const err = Math.abs(numeric - analytic[i]!) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[i]!));
-    worst = Math.max(worst, err);
-  }
+  const worst = worstGradientError(adapter, x, triplets, alpha);
   assert.ok(worst < 2e-2, `worst relative gradient error ${worst}`);
 }
 
