@@ -143,17 +143,23 @@ class EdgeList {
   b = new Int32Array(1024);
   dist = new Float32Array(1024);
   count = 0;
+  /** Makes room for `more` edges, so a caller may write them into a, b and dist directly. */
+  reserve(more: number): void {
+    const need = this.count + more;
+    if (need <= this.a.length) return;
+    let size = this.a.length;
+    while (size < need) size *= 2;
+    const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
+      const y = make(size);
+      y.set(x.subarray(0, this.count));
+      return y;
+    };
+    this.a = grow(this.a, (n) => new Int32Array(n));
+    this.b = grow(this.b, (n) => new Int32Array(n));
+    this.dist = grow(this.dist, (n) => new Float32Array(n));
+  }
   push(a: number, b: number, d: number): void {
-    if (this.count === this.a.length) {
-      const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
-        const y = make(2 * x.length);
-        y.set(x);
-        return y;
-      };
-      this.a = grow(this.a, (n) => new Int32Array(n));
-      this.b = grow(this.b, (n) => new Int32Array(n));
-      this.dist = grow(this.dist, (n) => new Float32Array(n));
-    }
+    if (this.count === this.a.length) this.reserve(1);
     this.a[this.count] = a;
     this.b[this.count] = b;
     this.dist[this.count] = d;
@@ -354,6 +360,188 @@ async function kmeansCells(
 }
 
 /**
+ * [Note: pipelined all-pairs graph]
+ * Every pair within the threshold, the upper triangle in tiles of TILE query rows. Each tile's
+ * products are split between this thread and a helper thread (kernel.ts), but unlike
+ * DotKernel.dotsAbove the helper's share is not waited for: while the helper computes its rows
+ * of tile t, this thread computes its own rows of tile t, turns the helper's rows of tile t − 1
+ * and then its own rows of tile t into edges. Turning candidates into edges is JavaScript, a
+ * third of the graph's time at 20k faces, during which the synchronous split left the helper
+ * idle. Two sets of buffers alternate between tiles. This thread's share adapts: it grows by a
+ * quad of rows after a tile where it waited for the helper, and shrinks after one where it did
+ * not. Edges still come out in row order, whatever the split.
+ */
+async function allPairsGraph(
+  quantised: Quantised,
+  faces: Int32Array,
+  threshold: number,
+  maxEdges: number,
+  kernel: DotKernel,
+  ticker: Ticker,
+): Promise<FaceEdges | undefined> {
+  const { p, stride, data, inverse, norm2, l1 } = quantised;
+  let l1Max = 0;
+  let normMin = Number.POSITIVE_INFINITY;
+  let inverseMax = 0;
+  for (let i = 0; i < p; i++) {
+    l1Max = Math.max(l1Max, l1[i]!);
+    normMin = Math.min(normMin, norm2[i]!);
+    inverseMax = Math.max(inverseMax, inverse[i]!);
+  }
+  const inverseMaxHalf = inverseMax / 2;
+  const all = new EdgeList();
+  if (p < 2) return all.edges();
+
+  // Two buffers of each: query rows, cuts, counts, candidate indices and products.
+  const qBytes = align16(TILE * stride * 2);
+  const qOff = [0, qBytes];
+  const cutsOff = [2 * qBytes, 2 * qBytes + TILE * 4];
+  const countsOff = [2 * qBytes + 2 * TILE * 4, 2 * qBytes + 3 * TILE * 4];
+  const outBytes = TILE * p * 4;
+  const idxOff = [align16(2 * qBytes + 4 * TILE * 4)];
+  idxOff.push(idxOff[0]! + outBytes);
+  const rawOff = [align16(idxOff[1]! + outBytes)];
+  rawOff.push(rawOff[0]! + outBytes);
+  const dbOff = align16(rawOff[1]! + outBytes);
+  kernel.reserve(dbOff + p * stride);
+  new Int8Array(kernel.memory.buffer, dbOff, p * stride).set(data.subarray(0, p * stride));
+  const qScale = [new Float32Array(TILE), new Float32Array(TILE)];
+  // Per buffer: first query row of its tile, rows in it, and where the helper's rows begin.
+  const tileStart = [0, 0];
+  const tileRows = [0, 0];
+  const split = [0, 0];
+
+  /** Edges from rows [t0, t1) of the tile in buffer x. */
+  const collect = (x: number, t0: number, t1: number): void => {
+    const a = tileStart[x]!;
+    const n = tileRows[x]!;
+    const nd = p - a;
+    const buffer = kernel.memory.buffer;
+    const idx = new Int32Array(buffer, idxOff[x]!, TILE * nd);
+    const out = new Int32Array(buffer, rawOff[x]!, TILE * nd);
+    const counts = new Int32Array(buffer, countsOff[x]!, TILE);
+    const scales = qScale[x]!;
+    for (let t = t0; t < Math.min(t1, n); t++) {
+      const i = a + t;
+      const qi2 = 2 * scales[t]!;
+      const l1i = l1[i]!;
+      // Lower bound of the exact distance (see [Note: lower-bound edges]), rearranged:
+      // ni + nj − 2·raw·qi·inv_j − 2·(l1i·inv_j/2 + queryErr) − 1e-5 = base + nj − inv_j·(qi2·raw + l1i).
+      const base = norm2[i]! - qi2 * l1Max - 1e-5;
+      const o = t * nd;
+      const end = o + counts[t]!;
+      all.reserve(end - o);
+      const ea = all.a;
+      const eb = all.b;
+      const ed = all.dist;
+      let count = all.count;
+      const fi = faces[i]!;
+      for (let e = o; e < end; e++) {
+        const local = idx[e]!;
+        if (local <= t) continue; // the upper triangle only
+        const j = local + a;
+        const low = base + norm2[j]! - inverse[j]! * (qi2 * out[e]! + l1i);
+        if (low > threshold) continue;
+        ea[count] = fi;
+        eb[count] = faces[j]!;
+        ed[count] = low > 0 ? low : 0;
+        count++;
+      }
+      all.count = count;
+    }
+  };
+
+  const total = (p * (p + 1)) / 2;
+  let mine = TILE / 4; // this thread's rows per tile, adapted as it goes
+  let perRow = 0; // kernel ms per query row and db row, on this thread
+  let helperPerRow = 0; // the same on the helper
+  let posted = 0; // when the helper's call started
+  let collectMs = 0; // ms this thread spends collecting edges per tile
+  let previous = -1; // buffer whose helper rows are still to be collected
+  try {
+    for (let a = 0, x = 0; a < p; a += TILE, x ^= 1) {
+      const n = Math.min(TILE, p - a);
+      const nq = Math.ceil(n / 4) * 4;
+      const nd = p - a;
+      const buffer = kernel.memory.buffer;
+      const q = new Int16Array(buffer, qOff[x]!, nq * stride);
+      q.set(quantised.data16.subarray(a * stride, (a + n) * stride));
+      q.fill(0, n * stride);
+      const scales = qScale[x]!;
+      const cuts = new Int32Array(buffer, cutsOff[x]!, nq);
+      for (let t = 0; t < n; t++) {
+        const i = a + t;
+        const qi = quantised.inverse16[i]!;
+        scales[t] = qi;
+        const limit = threshold + 1e-5 + 2 * (l1[i]! * inverseMaxHalf + (qi / 2) * l1Max);
+        cuts[t] = integerCut(norm2[i]! + normMin, limit, qi > 0 ? 1 / (2 * qi * inverseMax) : 0);
+      }
+      cuts.fill(NO_CUT, n);
+      tileStart[x] = a;
+      tileRows[x] = n;
+
+      // The helper's rows of the previous tile. This thread's share balances the two threads:
+      // its kernel rows plus the edges it collects take as long as the helper's kernel rows. The
+      // helper's speed is known when this thread had to wait for it; when it did not, the
+      // estimate is lowered a little, so that the share keeps probing towards the balance.
+      if (previous >= 0) {
+        const joinStart = performance.now();
+        kernel.joinHelper();
+        const joinEnd = performance.now();
+        const work = (tileRows[previous]! - split[previous]!) * (p - tileStart[previous]!);
+        const helperRow = (joinEnd - posted) / work;
+        helperPerRow =
+          joinEnd - joinStart > 0.02 || helperPerRow === 0 ? helperRow : 0.95 * Math.min(helperPerRow, helperRow);
+      }
+      if (perRow > 0 && helperPerRow > 0) {
+        mine = Math.round((nq * nd * helperPerRow - collectMs) / (nd * (perRow + helperPerRow)) / 4) * 4;
+      }
+      const s = Math.max(4, Math.min(nq, mine));
+      const db = dbOff + a * stride;
+      const started =
+        s < nq &&
+        kernel.dotsAboveOnHelper(
+          qOff[x]! + s * 2 * stride,
+          nq - s,
+          db,
+          nd,
+          stride,
+          cutsOff[x]! + 4 * s,
+          idxOff[x]! + 4 * s * nd,
+          rawOff[x]! + 4 * s * nd,
+          countsOff[x]! + 4 * s,
+        );
+      split[x] = started ? s : nq;
+      const t0 = performance.now();
+      posted = t0;
+      kernel.dotsAboveHere(qOff[x]!, split[x]!, db, nd, stride, cutsOff[x]!, idxOff[x]!, rawOff[x]!, countsOff[x]!);
+      const t1 = performance.now();
+      if (previous >= 0) collect(previous, split[previous]!, TILE);
+      collect(x, 0, split[x]!);
+      // Smoothed: single tiles are noisy (page faults, the other thread's memory traffic).
+      const rowMs = (t1 - t0) / (split[x]! * nd);
+      perRow = perRow > 0 ? 0.7 * perRow + 0.3 * rowMs : rowMs;
+      // A tile whose edges outgrew the list pays for the copy: capped, so one such tile does not
+      // starve this thread's share for the next few.
+      const tookMs = performance.now() - t1;
+      collectMs = collectMs > 0 ? 0.7 * collectMs + 0.3 * Math.min(tookMs, 2 * collectMs) : tookMs;
+      previous = started ? x : -1;
+      if (all.count > maxEdges) return undefined;
+      if (ticker.due()) await ticker.pause('graph', total - ((p - a - n) * (p - a - n + 1)) / 2, total);
+    }
+    if (previous >= 0) {
+      kernel.joinHelper();
+      collect(previous, split[previous]!, TILE);
+    }
+  } finally {
+    kernel.joinHelper();
+  }
+  if (all.count > maxEdges) return undefined;
+  ticker.report('graph', total, total);
+  return all.edges();
+}
+
+/**
  * Candidate graph over `faces` (participating face indices): undirected edges between faces
  * whose exact squared L2 may be ≤ threshold, at most `neighbors` kept per face (nearest first).
  *
@@ -401,6 +589,7 @@ export async function candidateGraph(
         ticker,
       );
   const keepAll = options.neighbors === Number.POSITIVE_INFINITY;
+  if (allPairs && keepAll) return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
   const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
   const top = keepAll ? undefined : new TopK(p, k);
   const all = new EdgeList();

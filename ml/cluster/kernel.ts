@@ -490,6 +490,8 @@ export class DotKernel {
   readonly memory: WasmMemory;
   private readonly fns: [KernelFn, KernelFn];
   private readonly helpers: Helper[];
+  /** The helper running a `dotsAboveOnHelper` call not yet joined. */
+  #pending: Helper | undefined;
 
   constructor(options: { threads?: number | undefined } = {}) {
     const pool = (options.threads ?? 4) > 1 ? helperPool() : [];
@@ -523,6 +525,7 @@ export class DotKernel {
    * nq, and `shifts[a]` is how many bytes argument a moves per query row (0: not per row).
    */
   private run(fn: 0 | 1, args: number[], shifts: number[]): void {
+    this.joinHelper();
     const nq = args[1]!;
     // Helpers still starting (or that failed to start) are left out: this thread does more.
     const ready = this.helpers.filter((h) => Atomics.load(h.control, READY) === 1);
@@ -600,6 +603,70 @@ export class DotKernel {
       [q, nq, db, nd, stride, cuts, idx, raw, counts],
       [2 * stride, 0, 0, 0, 0, 4, 4 * nd, 4 * nd, 4],
     );
+  }
+
+  /** `dotsAbove` on the calling thread only (the caller shares the work out itself). */
+  dotsAboveHere(
+    q: number,
+    nq: number,
+    db: number,
+    nd: number,
+    stride: number,
+    cuts: number,
+    idx: number,
+    raw: number,
+    counts: number,
+  ): void {
+    if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (nq <= 0) return;
+    if (nd <= 0) new Int32Array(this.memory.buffer, counts, nq).fill(0);
+    else this.fns[1](q, nq, db, nd, stride, cuts, idx, raw, counts);
+  }
+
+  /**
+   * Starts `dotsAbove` on one helper thread and returns at once; false (nothing started) when no
+   * helper is ready or one is still busy. Until `joinHelper()`, the call's query rows, cuts and
+   * outputs belong to the helper, and the memory must not grow. See [Note: pipelined all-pairs
+   * graph] in graph.ts.
+   */
+  dotsAboveOnHelper(
+    q: number,
+    nq: number,
+    db: number,
+    nd: number,
+    stride: number,
+    cuts: number,
+    idx: number,
+    raw: number,
+    counts: number,
+  ): boolean {
+    if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (this.#pending || nq <= 0 || nd <= 0) return false;
+    const helper = this.helpers.find((h) => Atomics.load(h.control, READY) === 1);
+    if (!helper) return false;
+    const c = helper.control;
+    if (helper.holds !== this) {
+      helper.post(this.memory);
+      helper.holds = this;
+      Atomics.store(c, 0, ATTACH);
+      Atomics.notify(c, 0);
+      join(helper);
+    }
+    c[1] = 1;
+    const args = [q, nq, db, nd, stride, cuts, idx, raw, counts];
+    for (let a = 0; a < args.length; a++) c[2 + a] = args[a]!;
+    Atomics.store(c, 0, WORK);
+    Atomics.notify(c, 0);
+    this.#pending = helper;
+    return true;
+  }
+
+  /** Waits for the call `dotsAboveOnHelper` started (none: returns at once); throws if it failed. */
+  joinHelper(): void {
+    const helper = this.#pending;
+    if (!helper) return;
+    this.#pending = undefined;
+    join(helper);
   }
 }
 

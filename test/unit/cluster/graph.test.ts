@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { candidateGraph } from '../../../ml/cluster/graph.ts';
 import { squaredDistance } from '../../../ml/cluster/kernel.ts';
 import { Ticker } from '../../../ml/cluster/progress.ts';
-import { sortEdges } from '../../../ml/cluster/sparse.ts';
+import { bucketBound, EDGE_BUCKETS, sortEdges } from '../../../ml/cluster/sparse.ts';
 import { syntheticEmbeddings } from '../../../ml/cluster/synthetic.ts';
 
 const threshold = 1.0;
@@ -66,17 +66,24 @@ describe('candidate graph', () => {
     const edges = (await graph(Number.POSITIVE_INFINITY, 10_000))!;
     const sorted = sortEdges(edges, threshold);
     assert.equal(sorted.count, edges.count);
+    assert.equal(sorted.start.length, EDGE_BUCKETS + 1);
+    assert.equal(sorted.start[EDGE_BUCKETS], sorted.count);
     const bound = new Map<number, number>();
     for (let e = 0; e < edges.count; e++) bound.set(edges.a[e]! * 1e4 + edges.b[e]!, edges.dist[e]!);
-    const step = threshold / 65535;
+    const step = threshold / EDGE_BUCKETS;
+    let v = 0;
+    let previous = -1;
     for (let e = 0; e < sorted.count; e++) {
-      if (e > 0) assert.ok(sorted.dist[e - 1]! <= sorted.dist[e]!, `order at ${e}`);
+      while (sorted.start[v + 1]! <= e) v++;
+      const b = bucketBound(sorted, v);
+      assert.ok(previous <= b, `order at ${e}`);
+      previous = b;
       const pair = sorted.a[e]! * 1e4 + sorted.b[e]!;
       const original = bound.get(pair);
       assert.ok(original !== undefined, `pair ${pair} not in the input, or twice`);
       bound.delete(pair);
-      assert.ok(sorted.dist[e]! <= original, 'still a lower bound');
-      assert.ok(original - sorted.dist[e]! < 2 * step, 'rounded by under a step');
+      assert.ok(b <= original, 'still a lower bound');
+      assert.ok(original - b < 2 * step, 'rounded by under a step');
     }
   });
 });
