@@ -491,7 +491,9 @@ async function allPairsGraph(
         const work = (tileRows[previous]! - split[previous]!) * (p - tileStart[previous]!);
         const helperRow = (joinEnd - posted) / work;
         helperPerRow =
-          joinEnd - joinStart > 0.02 || helperPerRow === 0 ? helperRow : 0.95 * Math.min(helperPerRow, helperRow);
+          joinEnd - joinStart > 0.02 || helperPerRow === 0
+            ? helperRow
+            : 0.95 * Math.min(helperPerRow, helperRow);
       }
       if (perRow > 0 && helperPerRow > 0) {
         mine = Math.round((nq * nd * helperPerRow - collectMs) / (nd * (perRow + helperPerRow)) / 4) * 4;
@@ -514,7 +516,17 @@ async function allPairsGraph(
       split[x] = started ? s : nq;
       const t0 = performance.now();
       posted = t0;
-      kernel.dotsAboveHere(qOff[x]!, split[x]!, db, nd, stride, cutsOff[x]!, idxOff[x]!, rawOff[x]!, countsOff[x]!);
+      kernel.dotsAboveHere(
+        qOff[x]!,
+        split[x]!,
+        db,
+        nd,
+        stride,
+        cutsOff[x]!,
+        idxOff[x]!,
+        rawOff[x]!,
+        countsOff[x]!,
+      );
       const t1 = performance.now();
       if (previous >= 0) collect(previous, split[previous]!, TILE);
       collect(x, 0, split[x]!);
@@ -589,7 +601,8 @@ export async function candidateGraph(
         ticker,
       );
   const keepAll = options.neighbors === Number.POSITIVE_INFINITY;
-  if (allPairs && keepAll) return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
+  if (allPairs && keepAll)
+    return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
   const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
   const top = keepAll ? undefined : new TopK(p, k);
   const all = new EdgeList();
