@@ -1,10 +1,11 @@
 // Candidate graph for the sparse agglomeration: for each face, its nearest faces within the
 // threshold. All pairs are compared up to a size limit; above it, pairs are compared only inside
 // k-means cells (an inverted-file index, as FAISS's IVF), which is what makes 1M faces feasible.
+
+import { EdgeBuckets } from './edges.ts';
 import { DotKernel, padStride, quantizeRows8, quantizeRows16 } from './kernel.ts';
 import type { Ticker } from './progress.ts';
 import { createRandom } from './random.ts';
-import type { FaceEdges } from './sparse.ts';
 
 export interface GraphOptions {
   /** Neighbours kept per face; Infinity keeps every pair within the threshold (all-pairs only). */
@@ -134,39 +135,6 @@ class TopK {
     }
     this.worst[i] = dist[base]!;
     return true;
-  }
-}
-
-/** Growable edge list. */
-class EdgeList {
-  a = new Int32Array(1024);
-  b = new Int32Array(1024);
-  dist = new Float32Array(1024);
-  count = 0;
-  /** Makes room for `more` edges, so a caller may write them into a, b and dist directly. */
-  reserve(more: number): void {
-    const need = this.count + more;
-    if (need <= this.a.length) return;
-    let size = this.a.length;
-    while (size < need) size *= 2;
-    const grow = <T extends Int32Array | Float32Array>(x: T, make: (n: number) => T): T => {
-      const y = make(size);
-      y.set(x.subarray(0, this.count));
-      return y;
-    };
-    this.a = grow(this.a, (n) => new Int32Array(n));
-    this.b = grow(this.b, (n) => new Int32Array(n));
-    this.dist = grow(this.dist, (n) => new Float32Array(n));
-  }
-  push(a: number, b: number, d: number): void {
-    if (this.count === this.a.length) this.reserve(1);
-    this.a[this.count] = a;
-    this.b[this.count] = b;
-    this.dist[this.count] = d;
-    this.count++;
-  }
-  edges(): FaceEdges {
-    return { a: this.a, b: this.b, dist: this.dist, count: this.count };
   }
 }
 
@@ -378,7 +346,7 @@ async function allPairsGraph(
   maxEdges: number,
   kernel: DotKernel,
   ticker: Ticker,
-): Promise<FaceEdges | undefined> {
+): Promise<EdgeBuckets | undefined> {
   const { p, stride, data, inverse, norm2, l1 } = quantised;
   let l1Max = 0;
   let normMin = Number.POSITIVE_INFINITY;
@@ -389,8 +357,8 @@ async function allPairsGraph(
     inverseMax = Math.max(inverseMax, inverse[i]!);
   }
   const inverseMaxHalf = inverseMax / 2;
-  const all = new EdgeList();
-  if (p < 2) return all.edges();
+  const all = new EdgeBuckets(threshold);
+  if (p < 2) return all;
 
   // Two buffers of each: query rows, cuts, counts, candidate indices and products.
   const qBytes = align16(TILE * stride * 2);
@@ -430,11 +398,6 @@ async function allPairsGraph(
       const base = norm2[i]! - qi2 * l1Max - 1e-5;
       const o = t * nd;
       const end = o + counts[t]!;
-      all.reserve(end - o);
-      const ea = all.a;
-      const eb = all.b;
-      const ed = all.dist;
-      let count = all.count;
       const fi = faces[i]!;
       for (let e = o; e < end; e++) {
         const local = idx[e]!;
@@ -442,21 +405,14 @@ async function allPairsGraph(
         const j = local + a;
         const low = base + norm2[j]! - inverse[j]! * (qi2 * out[e]! + l1i);
         if (low > threshold) continue;
-        ea[count] = fi;
-        eb[count] = faces[j]!;
-        ed[count] = low > 0 ? low : 0;
-        count++;
+        all.push(fi, faces[j]!, low);
       }
-      all.count = count;
     }
   };
 
   const total = (p * (p + 1)) / 2;
   let mine = TILE / 4; // this thread's rows per tile, adapted as it goes
   let perRow = 0; // kernel ms per query row and db row, on this thread
-  let helperPerRow = 0; // the same on the helper
-  let posted = 0; // when the helper's call started
-  let collectMs = 0; // ms this thread spends collecting edges per tile
   let previous = -1; // buffer whose helper rows are still to be collected
   try {
     for (let a = 0, x = 0; a < p; a += TILE, x ^= 1) {
@@ -481,22 +437,16 @@ async function allPairsGraph(
       tileRows[x] = n;
 
       // The helper's rows of the previous tile. This thread's share balances the two threads:
-      // its kernel rows plus the edges it collects take as long as the helper's kernel rows. The
-      // helper's speed is known when this thread had to wait for it; when it did not, the
-      // estimate is lowered a little, so that the share keeps probing towards the balance.
+      // its kernel rows plus the edges it collects should take as long as the helper's rows.
+      // Having to wait means the helper had too many: the rows its extra time is worth move
+      // here (each row moved closes the gap twice, once per thread). Not waiting may mean this
+      // thread had too many: one quad goes back, so the share keeps probing the balance.
       if (previous >= 0) {
         const joinStart = performance.now();
         kernel.joinHelper();
-        const joinEnd = performance.now();
-        const work = (tileRows[previous]! - split[previous]!) * (p - tileStart[previous]!);
-        const helperRow = (joinEnd - posted) / work;
-        helperPerRow =
-          joinEnd - joinStart > 0.02 || helperPerRow === 0
-            ? helperRow
-            : 0.95 * Math.min(helperPerRow, helperRow);
-      }
-      if (perRow > 0 && helperPerRow > 0) {
-        mine = Math.round((nq * nd * helperPerRow - collectMs) / (nd * (perRow + helperPerRow)) / 4) * 4;
+        const waited = performance.now() - joinStart;
+        if (waited > 0.02 && perRow > 0) mine += Math.max(4, Math.round(waited / (2 * perRow * nd) / 4) * 4);
+        else mine -= 4;
       }
       const s = Math.max(4, Math.min(nq, mine));
       const db = dbOff + a * stride;
@@ -515,7 +465,6 @@ async function allPairsGraph(
         );
       split[x] = started ? s : nq;
       const t0 = performance.now();
-      posted = t0;
       kernel.dotsAboveHere(
         qOff[x]!,
         split[x]!,
@@ -533,10 +482,6 @@ async function allPairsGraph(
       // Smoothed: single tiles are noisy (page faults, the other thread's memory traffic).
       const rowMs = (t1 - t0) / (split[x]! * nd);
       perRow = perRow > 0 ? 0.7 * perRow + 0.3 * rowMs : rowMs;
-      // A tile whose edges outgrew the list pays for the copy: capped, so one such tile does not
-      // starve this thread's share for the next few.
-      const tookMs = performance.now() - t1;
-      collectMs = collectMs > 0 ? 0.7 * collectMs + 0.3 * Math.min(tookMs, 2 * collectMs) : tookMs;
       previous = started ? x : -1;
       if (all.count > maxEdges) return undefined;
       if (ticker.due()) await ticker.pause('graph', total - ((p - a - n) * (p - a - n + 1)) / 2, total);
@@ -550,7 +495,7 @@ async function allPairsGraph(
   }
   if (all.count > maxEdges) return undefined;
   ticker.report('graph', total, total);
-  return all.edges();
+  return all;
 }
 
 /**
@@ -576,7 +521,7 @@ export async function candidateGraph(
   threshold: number,
   options: GraphOptions,
   ticker: Ticker,
-): Promise<FaceEdges | undefined> {
+): Promise<EdgeBuckets | undefined> {
   const quantised = quantiseFaces(embeddings, dim, faces);
   const { p, stride, data, inverse, norm2, l1 } = quantised;
   const kernel = new DotKernel();
@@ -605,7 +550,7 @@ export async function candidateGraph(
     return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
   const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
   const top = keepAll ? undefined : new TopK(p, k);
-  const all = new EdgeList();
+  const all = new EdgeBuckets(threshold);
 
   const cellCount = cells.start.length - 1;
   let work = 0;
@@ -731,7 +676,7 @@ export async function candidateGraph(
   }
   if (!top) {
     ticker.report('graph', totalWork, totalWork);
-    return all.edges();
+    return all;
   }
 
   // Undirected, each pair once: from the lower face, or from the higher if the lower lacks it.
@@ -746,5 +691,5 @@ export async function candidateGraph(
     }
   }
   ticker.report('graph', totalWork, totalWork);
-  return all.edges();
+  return all;
 }
