@@ -97,8 +97,9 @@ const SHR_U = 0x76;
 
 /**
  * Assembles one kernel function. Plain (`dots`): params q nq db nd stride out, every product
- * stored. Fused (`dotsAbove`): params q nq db nd stride cuts idx raw counts; for query row i only
- * the db rows j with product ≥ cuts[i] are stored, compacted: idx[i·nd + c] = j, raw[i·nd + c] =
+ * stored. Fused (`dotsAbove`): params q nq db nd stride cuts idx raw counts rowStride; for query
+ * row i only the db rows j with product ≥ cuts[i] are stored, compacted: idx[i·rowStride + c] = j,
+ * raw[i·rowStride + c] =
  * product, counts[i] = c. The fused form exists because scanning every product in JavaScript
  * cost 2–3× the products themselves (measured with --cpu-prof at 20k faces: 31% of the time in the
  * graph's scan loop against 12% in the kernel), while a candidate passes the cut once in hundreds.
@@ -107,8 +108,8 @@ function kernelBody(fused: boolean): number[] {
   // params: 0..5 (plain) or 0..8 (fused); then i32 locals, then v128 locals.
   const [Q, NQ, DB, ND, STRIDE] = [0, 1, 2, 3, 4];
   const OUT = 5;
-  const [CUTS, IDX, RAW, COUNTS] = [5, 6, 7, 8];
-  const p = fused ? 9 : 6;
+  const [CUTS, IDX, RAW, COUNTS, ROW_STRIDE] = [5, 6, 7, 8, 9];
+  const p = fused ? 10 : 6;
   const [I, J, K, ROW, K2] = [p, p + 1, p + 2, p + 3, p + 4];
   const QR = [p + 5, p + 6, p + 7, p + 8];
   const RB = [p + 9, p + 10, p + 11, p + 12];
@@ -267,11 +268,11 @@ function kernelBody(fused: boolean): number[] {
   ];
   const quadStart = fused
     ? rows.flatMap((r) => [
-        // RB = (i + r)·nd·4; CUT = cuts[i + r]; C = 0
+        // RB = (i + r)·rowStride·4; CUT = cuts[i + r]; C = 0
         ...get(I),
         ...i32(r),
         ADD,
-        ...get(ND),
+        ...get(ROW_STRIDE),
         MUL,
         ...i32(4),
         MUL,
@@ -351,7 +352,7 @@ function assembleKernel(shared: boolean): Uint8Array {
       1,
       vec([
         [0x60, ...params(6), 0],
-        [0x60, ...params(9), 0],
+        [0x60, ...params(10), 0],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
@@ -413,7 +414,7 @@ for (;;) {
       const e = new WebAssembly.Instance(workerData.module, { env: { memory } }).exports;
       fns = [e.dots, e.above];
     } else {
-      fns[ctrl[1]](ctrl[2], ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10]);
+      fns[ctrl[1]](ctrl[2], ctrl[3], ctrl[4], ctrl[5], ctrl[6], ctrl[7], ctrl[8], ctrl[9], ctrl[10], ctrl[11]);
     }
     Atomics.store(ctrl, 0, 2);
   } catch (err) {
@@ -577,9 +578,11 @@ export class DotKernel {
 
   /**
    * The products of `dots` that reach a per-row cut, compacted: for query row i, with
-   * c = counts[i], idx[i·nd + 0..c) are the db rows j (ascending) whose product is ≥ cuts[i] and
-   * raw[i·nd + 0..c) those products. cuts and counts hold nq int32s, idx and raw nq·nd each (byte
-   * offsets). Pad rows need a cut of 2^31 − 1 to stay empty.
+   * c = counts[i], idx[i·rowStride + 0..c) are the db rows j (ascending) whose product is ≥ cuts[i]
+   * and raw[i·rowStride + 0..c) those products. cuts and counts hold nq int32s, idx and raw
+   * nq·rowStride each (byte offsets; rowStride ≥ nd, default nd). Pad rows need a cut of 2^31 − 1
+   * to stay empty. A caller whose nd shrinks from call to call keeps rowStride fixed, so that the
+   * rows land on the same memory pages each time (first touches of fresh pages are costly).
    */
   dotsAbove(
     q: number,
@@ -591,8 +594,10 @@ export class DotKernel {
     idx: number,
     raw: number,
     counts: number,
+    rowStride = nd,
   ): void {
     if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
     if (nq <= 0) return;
     if (nd <= 0) {
       new Int32Array(this.memory.buffer, counts, nq).fill(0);
@@ -600,8 +605,8 @@ export class DotKernel {
     }
     this.run(
       1,
-      [q, nq, db, nd, stride, cuts, idx, raw, counts],
-      [2 * stride, 0, 0, 0, 0, 4, 4 * nd, 4 * nd, 4],
+      [q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride],
+      [2 * stride, 0, 0, 0, 0, 4, 4 * rowStride, 4 * rowStride, 4, 0],
     );
   }
 
@@ -616,11 +621,13 @@ export class DotKernel {
     idx: number,
     raw: number,
     counts: number,
+    rowStride = nd,
   ): void {
     if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
     if (nq <= 0) return;
     if (nd <= 0) new Int32Array(this.memory.buffer, counts, nq).fill(0);
-    else this.fns[1](q, nq, db, nd, stride, cuts, idx, raw, counts);
+    else this.fns[1](q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride);
   }
 
   /**
@@ -639,8 +646,10 @@ export class DotKernel {
     idx: number,
     raw: number,
     counts: number,
+    rowStride = nd,
   ): boolean {
     if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
     if (this.#pending || nq <= 0 || nd <= 0) return false;
     const helper = this.helpers.find((h) => Atomics.load(h.control, READY) === 1);
     if (!helper) return false;
@@ -653,7 +662,7 @@ export class DotKernel {
       join(helper);
     }
     c[1] = 1;
-    const args = [q, nq, db, nd, stride, cuts, idx, raw, counts];
+    const args = [q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride];
     for (let a = 0; a < args.length; a++) c[2 + a] = args[a]!;
     Atomics.store(c, 0, WORK);
     Atomics.notify(c, 0);

@@ -65,9 +65,11 @@ describe('int8 × int16 dot kernel', () => {
       const outOff = dbOff + nd * stride;
       const cutsOff = outOff + nq * nd * 4;
       const countsOff = cutsOff + nq * 4;
+      // Rows of the compacted output may be spaced wider than nd (rowStride).
+      const wide = nd + 13;
       const idxOff = countsOff + nq * 4;
-      const rawOff = idxOff + nq * nd * 4;
-      kernel.reserve(rawOff + nq * nd * 4);
+      const rawOff = idxOff + nq * wide * 4;
+      kernel.reserve(rawOff + nq * wide * 4);
       const mem = kernel.memory.buffer;
       quantizeRows16(x, dim, null, nq, new Int16Array(mem, 0, nq * stride), stride, new Float32Array(nq));
       quantizeRows8(
@@ -84,29 +86,70 @@ describe('int8 × int16 dot kernel', () => {
       const cuts = new Int32Array(kernel.memory.buffer, cutsOff, nq);
       // Cuts from "keep nothing" to "keep everything", most rows in between.
       for (let i = 0; i < nq; i++) cuts[i] = i === 0 ? 2147483647 : i === 1 ? -2147483648 : (i - 32) * 20000;
-      kernel.dotsAbove(0, nq, dbOff, nd, stride, cutsOff, idxOff, rawOff, countsOff);
-      const buf = kernel.memory.buffer;
-      const counts = new Int32Array(buf, countsOff, nq);
-      const idx = new Int32Array(buf, idxOff, nq * nd);
-      const raw = new Int32Array(buf, rawOff, nq * nd);
-      let kept = 0;
-      for (let i = 0; i < nq; i++) {
-        const want: number[] = [];
-        for (let j = 0; j < nd; j++) if (all[i * nd + j]! >= cuts[i]!) want.push(j);
-        assert.deepEqual(
-          Array.from(idx.subarray(i * nd, i * nd + counts[i]!)),
-          want,
-          `threads ${threads} row ${i}`,
-        );
-        assert.deepEqual(
-          Array.from(raw.subarray(i * nd, i * nd + counts[i]!)),
-          want.map((j) => all[i * nd + j]!),
-        );
-        kept += want.length;
+      // The kernel's own split; then this thread and one helper started by hand on halves of
+      // the rows (the pipelined graph's way), with rows spaced by `wide`.
+      const runs: Array<[string, number, () => void]> = [
+        ['split', nd, () => kernel.dotsAbove(0, nq, dbOff, nd, stride, cutsOff, idxOff, rawOff, countsOff)],
+        [
+          'here + helper',
+          wide,
+          () => {
+            const h = nq / 2;
+            const started = kernel.dotsAboveOnHelper(
+              h * stride * 2,
+              nq - h,
+              dbOff,
+              nd,
+              stride,
+              cutsOff + 4 * h,
+              idxOff + 4 * h * wide,
+              rawOff + 4 * h * wide,
+              countsOff + 4 * h,
+              wide,
+            );
+            kernel.dotsAboveHere(
+              0,
+              started ? h : nq,
+              dbOff,
+              nd,
+              stride,
+              cutsOff,
+              idxOff,
+              rawOff,
+              countsOff,
+              wide,
+            );
+            kernel.joinHelper();
+            assert.equal(started, want > 1, 'a helper takes the rows where there is one');
+          },
+        ],
+      ];
+      for (const [how, rowStride, run] of runs) {
+        run();
+        const buf = kernel.memory.buffer;
+        const counts = new Int32Array(buf, countsOff, nq);
+        const idx = new Int32Array(buf, idxOff, nq * rowStride);
+        const raw = new Int32Array(buf, rawOff, nq * rowStride);
+        let kept = 0;
+        for (let i = 0; i < nq; i++) {
+          const expected: number[] = [];
+          for (let j = 0; j < nd; j++) if (all[i * nd + j]! >= cuts[i]!) expected.push(j);
+          const o = i * rowStride;
+          assert.deepEqual(
+            Array.from(idx.subarray(o, o + counts[i]!)),
+            expected,
+            `threads ${threads} ${how} row ${i}`,
+          );
+          assert.deepEqual(
+            Array.from(raw.subarray(o, o + counts[i]!)),
+            expected.map((j) => all[i * nd + j]!),
+          );
+          kept += expected.length;
+        }
+        assert.equal(counts[0], 0);
+        assert.equal(counts[1], nd);
+        assert.ok(kept > nd && kept < nq * nd - nd, `cuts should split the rows (${kept})`);
       }
-      assert.equal(counts[0], 0);
-      assert.equal(counts[1], nd);
-      assert.ok(kept > nd && kept < nq * nd - nd, `cuts should split the rows (${kept})`);
     }
   });
 
