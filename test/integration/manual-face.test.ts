@@ -1,6 +1,7 @@
 // A face drawn by hand on a real photo (one the detector "missed"), assigned to its person through the
 // API: the face model's landmark, align and embed stages run on the drawn box, so the face lands near
-// the person's other faces; undo removes it, redo brings it back, malformed boxes are refused.
+// the person's other faces; undo removes it, redo brings it back, malformed boxes are refused. A face
+// is marked once: drawing it again is refused, and a re-scan that now detects it does not add it twice.
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,10 +11,13 @@ import { runScanJob } from '../../electron/core/scan-job.ts';
 import { dispatch } from '../../electron/core/service/dispatch.ts';
 import { LibraryService } from '../../electron/core/service/library-service.ts';
 import { float32Of, openLibrary } from '../../electron/core/store/index.ts';
+import { sameFaceAsDrawn } from '../../electron/core/store/writer.ts';
 import type { Envelope, MethodName, Output } from '../../electron/shared/api.ts';
+import { quantizeInt8 } from '../../ml/embed/quantize.ts';
 import { decodeImage } from '../../ml/image/decode.ts';
 import { ManualFaceEmbedder, plausibleLandmarks, templateLandmarks } from '../../ml/manual-face.ts';
 import { createPipeline } from '../../ml/pipeline.ts';
+import type { PhotoAnalysis } from '../../ml/types.ts';
 import { needShared, sharedDataDir } from '../helpers/shared.ts';
 
 const fr = join(sharedDataDir, 'photos-dev/face_recognition');
@@ -63,9 +67,10 @@ test('a face drawn on a photo joins its person, near its other faces; undo and r
   const lib = openLibrary(libraryDir);
   const pipeline = await createPipeline({ pipeline: 'faceplugin', threads: 1 });
   let truth: { x: number; y: number; w: number; h: number };
+  let found: PhotoAnalysis;
   try {
     // Ground truth for the drawn box: where the detector finds the face in the full photo.
-    const found = await pipeline.analyzeFile(missedPath);
+    found = await pipeline.analyzeFile(missedPath);
     assert.ok(found.faces.length >= 1, 'the test photo has a face');
     truth = found.faces.reduce((a, b) => (a.box.w * a.box.h >= b.box.w * b.box.h ? a : b)).box;
     const s = await stat(missedPath);
@@ -171,6 +176,11 @@ test('a face drawn on a photo joins its person, near its other faces; undo and r
     assert.equal(stored.e, 'faceplugin-feature');
     assert.equal(JSON.parse(stored.landmarks).length, 5);
 
+    // Marked once: drawing the face again (even a tighter box) is refused and writes nothing.
+    const twice = await call('addFace', { photoId: missed.id, box: truth, to: obama.id });
+    assert.equal(!twice.ok && twice.error.code, 'conflict');
+    assert.equal(service.library.read.listFaces(missed.id).length, 1);
+
     // Undo removes the face; redo brings it back with the same id.
     const undone = await call('undo', {});
     assert.ok(undone.ok && undone.value.result?.op === 'add-face');
@@ -196,6 +206,26 @@ test('a face drawn on a photo joins its person, near its other faces; undo and r
     const created = other.value.personIds[0]!;
     assert.notEqual(created, obama.id);
     assert.equal(service.library.read.getPersonRecord(created)?.coverFaceId !== null, true);
+
+    // A re-scan whose detector now finds the face keeps the drawn one and adds no second face there.
+    const { pipelineId } = service.library.read.getPhoto(missed.id)!;
+    service.library.write.replacePhotoFaces(missed.id, {
+      width: found.width,
+      height: found.height,
+      takenAt: null,
+      pipelineId: pipelineId ?? 'faceplugin',
+      embedderId: 'faceplugin-feature',
+      faces: found.faces.map((f) => ({ ...f, embeddingQ: quantizeInt8(f.embedding) })),
+    });
+    const rescanned = service.library.read.listFaces(missed.id);
+    const detected = rescanned.filter((f) => f.source === 'detected');
+    assert.equal(detected.length, found.faces.length - 1, 'every other detection is added');
+    assert.ok(
+      detected.every((f) => !sameFaceAsDrawn(drawn, f.box)),
+      'the drawn face is not doubled',
+    );
+    assert.ok(rescanned.some((f) => f.id === face.faceId && f.source === 'manual'));
+    assert.equal(service.library.read.getAssignment(face.faceId)?.personId, obama.id);
   } finally {
     await service.close();
   }

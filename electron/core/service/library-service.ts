@@ -33,6 +33,7 @@ import {
 import { markInterruptedScans, ScanController, type ScanProgress } from '../scanner/index.ts';
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
+import { sameFaceAsDrawn } from '../store/writer.ts';
 import { isInside, MediaService } from './media.ts';
 import { ServiceQueries } from './queries.ts';
 
@@ -668,6 +669,12 @@ export class LibraryService {
       throw new ApiError('invalid-request', 'Draw the box on the photo (at least 4 pixels each way).');
     if (input.to !== 'new' && !this.library.read.getPersonRecord(input.to)) {
       throw new ApiError('not-found', `There is no person #${input.to}.`);
+    }
+    if (this.library.read.listFaces(photo.id).some((f) => sameFaceAsDrawn(box, f.box))) {
+      throw new ApiError(
+        'conflict',
+        'That face is already marked on this photo: select it to move it to a person instead.',
+      );
     }
     const face = await this.#analyzeDrawnFace(photo.path, box);
     if (this.#closed) throw new ApiError('conflict', 'The library is closing.');

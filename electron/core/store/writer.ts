@@ -50,6 +50,20 @@ function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
+/**
+ * Whether a box the user drew and a detected (or another drawn) box are one face: IoU ≥ 0.5, or,
+ * since hands draw looser boxes than detectors, the detected box lies ≥ 70% inside the drawn one
+ * while filling at least a quarter of it.
+ */
+export function sameFaceAsDrawn(drawn: Box, other: Box): boolean {
+  if (iou(drawn, other) >= CARRY_OVER_IOU) return true;
+  const ix = Math.max(0, Math.min(drawn.x + drawn.w, other.x + other.w) - Math.max(drawn.x, other.x));
+  const iy = Math.max(0, Math.min(drawn.y + drawn.h, other.y + other.h) - Math.max(drawn.y, other.y));
+  const inter = ix * iy;
+  const otherArea = other.w * other.h;
+  return otherArea > 0 && inter >= 0.7 * otherArea && otherArea >= 0.25 * drawn.w * drawn.h;
+}
+
 /** Greedy one-to-one matching of old to new faces by box overlap, best pairs first. */
 function matchFaces(
   oldFaces: ReadonlyArray<{ id: number } & Box>,
@@ -78,6 +92,7 @@ function matchFaces(
 /** Writer queries whose plans matter at scale; exported for the EXPLAIN QUERY PLAN tests. */
 export const WRITE_SQL = {
   oldFaces: `SELECT id, x, y, w, h FROM faces WHERE photo_id = ? AND source = 'detected'`,
+  manualFaces: `SELECT id, x, y, w, h FROM faces WHERE photo_id = ? AND source = 'manual'`,
   cannotLink: `SELECT 1 FROM constraints WHERE kind = 'cannot_link' AND face_a = ? AND person_id = ?`,
   activeJobs: `SELECT id, pid FROM scan_jobs WHERE state IN ('running', 'paused')`,
 } as const;
@@ -92,6 +107,7 @@ export class LibraryWriter {
   readonly #movePhoto;
   readonly #markMissing;
   readonly #oldFaces;
+  readonly #manualFaces;
   readonly #insertFace;
   readonly #deleteFace;
   readonly #repointAssignment;
@@ -178,6 +194,7 @@ export class LibraryWriter {
       `UPDATE photos SET status = 'missing', updated_at = ? WHERE id = ? AND status <> 'missing'`,
     );
     this.#oldFaces = db.prepare<[number], { id: number } & Box>(WRITE_SQL.oldFaces);
+    this.#manualFaces = db.prepare<[number], { id: number } & Box>(WRITE_SQL.manualFaces);
     this.#insertFace = db
       .prepare<
         {
@@ -425,7 +442,9 @@ export class LibraryWriter {
 
   /**
    * Replaces the photo's detected faces and marks it 'analyzed' in one transaction: a kill at any
-   * point leaves the old faces or the new ones, never half. Hand-drawn faces stay.
+   * point leaves the old faces or the new ones, never half. Hand-drawn faces stay, and a detection
+   * of a face the user drew (sameFaceAsDrawn) is not added: the user's box stands for it, so a
+   * re-scan with a detector that now finds the face does not count it twice.
    *
    * [Note: carry-over] A re-analysed photo (file edited, or a new face model) gets new face rows. Each
    * new face overlapping an old one (IoU ≥ 0.5) inherits the old face's assignment, constraints and
@@ -435,7 +454,9 @@ export class LibraryWriter {
     return this.transaction(() => {
       const now = this.#now();
       const oldFaces = this.#oldFaces.all(photoId);
-      const inserted = analysis.faces.map((f) => ({
+      const manual = this.#manualFaces.all(photoId);
+      const found = analysis.faces.filter((f) => !manual.some((m) => sameFaceAsDrawn(m, f.box)));
+      const inserted = found.map((f) => ({
         box: f.box,
         id: this.#insertFace.get({
           photoId,

@@ -7,6 +7,7 @@ import {
   ScanAlreadyRunningError,
   WRITE_SQL,
 } from '../../../electron/core/store/index.ts';
+import { sameFaceAsDrawn } from '../../../electron/core/store/writer.ts';
 import { analysis, face, file, tempDir, unitVector } from './helpers.ts';
 
 function open(t: { after(fn: () => void): void }): Library {
@@ -37,6 +38,7 @@ describe('query plans', () => {
     ['skipped photos (by status)', READ_SQL.skipped, [], /USING INDEX photos_by_status/],
     ['faces of a photo', READ_SQL.facesOfPhoto, [1], /USING INDEX faces_by_photo/],
     ['faces of a photo (writer)', WRITE_SQL.oldFaces, [1], /USING INDEX faces_by_photo/],
+    ['drawn faces of a photo (writer)', WRITE_SQL.manualFaces, [1], /USING INDEX faces_by_photo/],
     [
       'embeddings of an embedder',
       READ_SQL.embeddings,
@@ -112,6 +114,37 @@ describe('photos and faces', () => {
       .pluck()
       .get(faceIds[0]!)!;
     assert.equal(q.length, 8, 'int8 form is one byte per dimension');
+  });
+
+  test('a drawn box and a detection are one face when they overlap, or the detection sits inside a looser box', () => {
+    const drawn = { x: 100, y: 100, w: 100, h: 100 };
+    assert.ok(sameFaceAsDrawn(drawn, { x: 110, y: 105, w: 90, h: 95 }), 'IoU ≥ 0.5');
+    assert.ok(sameFaceAsDrawn(drawn, { x: 120, y: 115, w: 60, h: 65 }), 'inside a loose hand box');
+    assert.ok(
+      !sameFaceAsDrawn(drawn, { x: 140, y: 140, w: 20, h: 20 }),
+      'a small face inside is another face',
+    );
+    assert.ok(
+      !sameFaceAsDrawn(drawn, { x: 170, y: 100, w: 100, h: 100 }),
+      'a neighbour overlapping a little',
+    );
+    assert.ok(!sameFaceAsDrawn(drawn, { x: 0, y: 0, w: 0, h: 0 }));
+  });
+
+  test('re-analysis adds no detection on top of a face the user drew', (t) => {
+    const lib = open(t);
+    const { photoId } = lib.write.recordAnalysis(file('/p/a.jpg'), analysis([]));
+    const drawn = { x: 100, y: 100, w: 100, h: 100 };
+    const manual = lib.write.insertManualFace({ photoId, ...face(1, drawn), embedderId: 'test-embedder' });
+    const detections = [face(2, { x: 115, y: 110, w: 70, h: 80 }), face(3, { x: 300, y: 100, w: 60, h: 60 })];
+    const ids = lib.write.replacePhotoFaces(photoId, analysis(detections, 'v2'));
+    assert.equal(ids.length, 1, 'only the face the user did not draw is added');
+    const faces = lib.read.listFaces(photoId);
+    assert.deepEqual(faces.map((f) => [f.source, f.box.x]).sort(), [
+      ['detected', 300],
+      ['manual', 100],
+    ]);
+    assert.ok(faces.some((f) => f.id === manual));
   });
 
   test('replacing faces is atomic: a failure half way keeps the old faces and status', (t) => {
