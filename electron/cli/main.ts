@@ -19,7 +19,7 @@ import { scanCommand } from './scan.ts';
 const USAGE = `Usage: kith <command> [options]
 
 Commands:
-  scan <folder>... [--library DIR] [--models-dir DIR] [--pipeline ID] [--workers N] [--min-face PX]
+  scan <folder>... [--library DIR] [--models-dir DIR] [--pipeline ID] [--workers N] [--min-face PX] [--json]
                    Find, align and embed the faces in photo folders, then group them into people.
   people [--library DIR] [--json]
                    List people and unassigned faces.

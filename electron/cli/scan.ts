@@ -1,10 +1,36 @@
-// `kith scan <folder>…`: progress on stderr, a summary on stdout with one line per skipped file.
+// `kith scan <folder>…`: progress on stderr, a summary on stdout with one line per skipped file;
+// with --json the summary is one JSON object instead (ScanSummary), for scripts.
 import { resolve } from 'node:path';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { runScanJob } from '../core/scan-job.ts';
 import { ScanController } from '../core/scanner/index.ts';
 import { openLibrary } from '../core/store/library.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
+
+/** `kith scan --json`: one line on stdout. */
+export interface ScanSummary {
+  library: string;
+  pipeline: string;
+  embedder: string;
+  /** 'done', or 'cancelled' (Ctrl-C: finished photos stay recorded; the next scan resumes). */
+  state: string;
+  seconds: number;
+  photos: {
+    found: number;
+    analyzed: number;
+    unchanged: number;
+    moved: number;
+    missing: number;
+    skipped: number;
+  };
+  faces: number;
+  /** How people were updated: every face regrouped, new faces recognised, or not at all. */
+  grouping: 'full' | 'incremental' | null;
+  people: number;
+  unassigned: number;
+  skipped: Array<{ path: string; reason: string; detail: string | null }>;
+  unreadable: Array<{ path: string; target: string; code: string; message: string }>;
+}
 
 export async function scanCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -40,13 +66,47 @@ export async function scanCommand(args: string[]): Promise<number> {
     });
     endProgress();
     const c = r.scan.counts;
+    const people = library.read.listPeople({ includeHidden: true }).filter((p) => p.faceCount > 0).length;
+    const unassigned = library.read.listUnassignedFaces().length;
+    if (values.json) {
+      const summary: ScanSummary = {
+        library: libraryDir,
+        pipeline: r.pipeline.id,
+        embedder: r.pipeline.embedderId,
+        state: r.scan.state,
+        seconds: r.scan.durationMs / 1000,
+        photos: {
+          found: c.discovered,
+          analyzed: c.analyzed,
+          unchanged: c.unchanged,
+          moved: c.moved,
+          missing: c.missing,
+          skipped: c.skipped,
+        },
+        faces: c.faces,
+        grouping: r.clustering?.mode ?? null,
+        people,
+        unassigned,
+        skipped: r.scan.skippedFiles.map((s) => ({
+          path: s.path,
+          reason: s.reason,
+          detail: s.detail ?? null,
+        })),
+        unreadable: r.scan.errors.map((e) => ({
+          path: e.path,
+          target: e.target,
+          code: e.code,
+          message: e.message,
+        })),
+      };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return 0;
+    }
     const out: string[] = [
       `Library: ${libraryDir}`,
       `Pipeline: ${r.pipeline.id} (embedder ${r.pipeline.embedderId})`,
       `Scan ${r.scan.state} in ${(r.scan.durationMs / 1000).toFixed(1)} s: ${c.discovered} photos found, ${c.analyzed} analysed, ${c.unchanged} unchanged, ${c.moved} moved, ${c.missing} missing, ${c.skipped} skipped; ${c.faces} faces found.`,
     ];
-    const people = library.read.listPeople({ includeHidden: true }).filter((p) => p.faceCount > 0).length;
-    const unassigned = library.read.listUnassignedFaces().length;
     if (r.clustering?.mode === 'full') {
       out.push(
         `People: regrouped all ${r.clustering.faces} faces: ${people} people, ${unassigned} faces unassigned.`,

@@ -70,6 +70,30 @@ test('scan prints a summary with one line per skipped file; people --json follow
     assert.ok(f.box.every((v) => Number.isInteger(v)));
   }
   assert.ok(Array.isArray(people.unassigned));
+
+  // --json: the same summary as one JSON line. A second scan finds nothing new to analyse.
+  await writeFile(join(photos, 'empty.jpg'), '');
+  const again = (await kithJson(['scan', photos, '--library', library, '--pipeline', 'faceplugin'])) as {
+    state: string;
+    pipeline: string;
+    photos: Record<string, number>;
+    faces: number;
+    grouping: string | null;
+    people: number;
+    skipped: Array<{ path: string; reason: string; detail: string | null }>;
+    unreadable: unknown[];
+  };
+  assert.equal(again.state, 'done');
+  assert.equal(again.pipeline, 'faceplugin');
+  assert.deepEqual(again.photos, { found: 4, analyzed: 0, unchanged: 3, moved: 0, missing: 0, skipped: 1 });
+  assert.equal(again.faces, 0);
+  assert.equal(again.grouping, 'incremental');
+  assert.equal(again.people, 1);
+  assert.deepEqual(
+    again.skipped.map((f) => [f.path, f.reason]),
+    [[join(photos, 'empty.jpg'), 'empty-file']],
+  );
+  assert.deepEqual(again.unreadable, []);
 });
 
 test('people on a folder with no library is a clear error', async () => {
