@@ -50,9 +50,12 @@ export const SCALABLE_DEFAULTS = {
  *  - re-quantising each face for each cell it searches (10% at 100k): quantised once;
  *  - the synchronous split of each kernel call left the helper idle while this thread turned
  *    candidates into edges (a third of the graph): the all-pairs graph now pipelines them
- *    (graph.ts, [Note: pipelined all-pairs graph]); and the edges are bucketed in one counting
- *    pass instead of a two-pass radix sort, each bucket's bound read from its index (sparse.ts).
- *    20k faces, quiet machine: 2.6–3.3 s → 2.05–2.2 s wall. The kernel itself is bound by its
+ *    (graph.ts, [Note: pipelined all-pairs graph]);
+ *  - fresh memory: first touches cost ~4 ms per MB on this machine, and the 20k run touched
+ *    ~170 MB of it (a doubling edge list, a sort into new arrays, candidate rows that moved with
+ *    every tile). Edges now go straight into bound buckets (edges.ts, [Note: edge buckets]) and
+ *    candidate rows keep one stride.
+ *    20k faces: 2.6–3.3 s → 1.6–1.9 s wall on a quiet machine. The kernel itself is bound by its
  *    multiply-adds (~32 G/s a thread): reusing each query load for two db rows changed nothing.
  * CPU seconds, before → after (all threads; the machine ran at load 5–30 while measuring, so
  * wall times were 2–10× these and only CPU time compares; on a quiet machine the wall time is
