@@ -198,6 +198,22 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** A face pipeline the user may choose in the settings. */
+export const PipelineChoice = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** Why it cannot run here (a model file missing or altered); null when it can. */
+  unavailable: z.string().nullable(),
+});
+export type PipelineChoice = z.infer<typeof PipelineChoice>;
+
+export const PipelineChoices = z.object({
+  /** The pipeline 'auto' runs here (the first available, most accurate first); null if none. */
+  auto: z.string().nullable(),
+  pipelines: z.array(PipelineChoice),
+});
+export type PipelineChoices = z.infer<typeof PipelineChoices>;
+
 export const ExportFormat = z.enum(['json', 'csv', 'folders', 'xmp', 'embeddings']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
@@ -297,6 +313,7 @@ export const methods = {
   removeFolder: method(z.strictObject({ path: FolderPath }), LibraryStatus),
   getSettings: method(Empty, Settings),
   setSettings: method(Settings.partial().strict(), Settings),
+  listPipelines: method(Empty, PipelineChoices),
 
   // scanning
   startScan: method(Empty, ScanStatus),

@@ -92,18 +92,23 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
   return path;
 }
 
+/** Why a pipeline cannot run here (its first missing or altered model file), or null when it can. */
+export async function pipelineUnavailable(p: PipelineEntry, loc: ModelLocation): Promise<string | null> {
+  for (const id of [p.detector, p.landmarks, p.embedder]) {
+    if (id === undefined) continue;
+    try {
+      await verifiedModelPath(modelById(id), loc);
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+  return null;
+}
+
 /** The pipeline to use: an explicit id, or with 'auto' the first whose files are all present and verified. */
 export async function resolvePipeline(id: string, loc: ModelLocation): Promise<PipelineEntry> {
   if (id !== 'auto') return pipelineById(id);
-  for (const p of PIPELINES) {
-    const ids = [p.detector, p.landmarks, p.embedder].filter((x): x is string => x !== undefined);
-    try {
-      for (const m of ids) await verifiedModelPath(modelById(m), loc);
-      return p;
-    } catch {
-      // Not available here: try the next pipeline.
-    }
-  }
+  for (const p of PIPELINES) if ((await pipelineUnavailable(p, loc)) === null) return p;
   throw new Error('No face pipeline is available: reinstall Kith (npm install) or pass --models-dir.');
 }
 

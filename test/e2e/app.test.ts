@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type Bridge, startBridge } from '../../electron/bridge/server.ts';
 import { LibraryService } from '../../electron/core/service/library-service.ts';
+import { PIPELINES } from '../../ml/models/manifest.ts';
 import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
 import { launchChromium, needChromium } from './browser.ts';
 import { buildRenderer } from './build.ts';
@@ -212,6 +213,14 @@ test('scan, name, merge, split, "not this person", undo, re-scan: corrections su
     .first()
     .waitFor();
   await waitForScanDone();
+
+  // The face model setting lists every pipeline, the installed ones selectable; this library's
+  // service was opened with the npm pipeline, so that is the current choice.
+  const model = page.getByLabel('Face model');
+  assert.equal(await model.inputValue(), 'faceplugin');
+  assert.match((await model.locator('option').first().textContent()) ?? '', /^Automatic: /);
+  assert.equal(await model.locator('option[value="faceplugin"]').isDisabled(), false);
+  assert.equal(await model.locator('option').count(), 1 + PIPELINES.length);
 
   // Every correction survived; the new photo joined the named person.
   who = peopleByIdentity();

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ManualFaceEmbedder } from '../../../ml/manual-face.ts';
-import { modelById } from '../../../ml/models/manifest.ts';
+import { modelById, PIPELINES } from '../../../ml/models/manifest.ts';
 import type { Box } from '../../../ml/types.ts';
 import {
   ApiError,
@@ -15,6 +15,8 @@ import {
   type Output,
   type ParsedInput,
   type PersonSummary,
+  type PipelineChoice,
+  type PipelineChoices,
   type ScanStatus,
   type ServiceHandlers,
   type Settings,
@@ -613,6 +615,29 @@ export class LibraryService {
     });
   }
 
+  // ── face models ──
+
+  /** Every pipeline with whether it can run here; ONNX Runtime loads on the first call only. */
+  async #pipelineChoices(): Promise<PipelineChoices> {
+    const { pipelineUnavailable } = await import('../../../ml/models/registry.ts');
+    const loc = { modelsDir: this.#options.modelsDir };
+    const pipelines: PipelineChoice[] = [];
+    for (const p of PIPELINES) {
+      pipelines.push({ id: p.id, label: p.label, unavailable: await pipelineUnavailable(p, loc) });
+    }
+    return { auto: pipelines.find((p) => p.unavailable === null)?.id ?? null, pipelines };
+  }
+
+  /** Refuses a pipeline that is unknown or cannot run here, before it is saved. */
+  async #checkPipeline(id: string): Promise<void> {
+    if (id === 'auto') return;
+    const choice = (await this.#pipelineChoices()).pipelines.find((p) => p.id === id);
+    if (!choice) throw new ApiError('invalid-request', `There is no face model "${id}".`);
+    if (choice.unavailable) {
+      throw new ApiError('conflict', `${choice.label} cannot run here: ${choice.unavailable}`);
+    }
+  }
+
   // ── hand-drawn faces ──
 
   #manualEmbedder(): Promise<ManualFaceEmbedder> {
@@ -725,7 +750,8 @@ export class LibraryService {
         return status();
       },
       getSettings: () => this.#settings(),
-      setSettings: (input) => {
+      setSettings: async (input) => {
+        if (input.pipeline !== undefined) await this.#checkPipeline(input.pipeline);
         if (input.threshold !== undefined) {
           const embedder = this.library.read.embedderCounts()[0]?.embedderId;
           if (embedder === undefined) {
@@ -740,6 +766,7 @@ export class LibraryService {
         this.#changed('settings');
         return this.#settings();
       },
+      listPipelines: () => this.#pipelineChoices(),
 
       startScan: () => this.#startScan(),
       pauseScan: () => {

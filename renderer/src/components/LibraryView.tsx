@@ -1,5 +1,5 @@
 // Folders, scanning and what could not be read. Also the first-run screen.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ScanStatus } from '../../../electron/shared/api.ts';
 import { useActions, useApp, useClient } from '../context.ts';
 import { duration, num, plural, SKIP_REASONS } from '../format.ts';
@@ -313,6 +313,7 @@ function SettingsCard() {
         </button>
       </div>
       <p className="muted small">Your corrections always win over grouping. Applies from the next scan.</p>
+      <FaceModelSetting current={settings.pipeline} />
       <p className="muted small" data-testid="providers">
         Face analysis runs on{' '}
         <strong title={providers.length > 1 ? `In order of preference: ${providers.join(', ')}` : undefined}>
@@ -321,6 +322,51 @@ function SettingsCard() {
         {providers.length > 1 ? ` (falls back to ${providers.slice(1).map(providerLabel).join(', ')})` : ''}.
       </p>
     </section>
+  );
+}
+
+/**
+ * Which face model scans use: automatic (the most accurate one installed) or one the user picks,
+ * e.g. the fast one for a big library on a slow machine. Models whose files are not installed are
+ * listed but cannot be picked.
+ */
+function FaceModelSetting({ current }: { current: string }) {
+  const choices = useApp((s) => s.pipelines);
+  const actions = useActions();
+  const id = useId();
+  useEffect(() => {
+    if (!choices) void actions.loadPipelines();
+  }, [choices, actions]);
+  if (!choices) return null;
+  const autoLabel = choices.pipelines.find((p) => p.id === choices.auto)?.label ?? 'none installed';
+  return (
+    <div className="face-model">
+      <label className="export-field" htmlFor={`${id}-model`}>
+        <span>Face model</span>
+        <select
+          id={`${id}-model`}
+          className="input"
+          value={current}
+          onChange={(e) => void actions.saveSettings({ pipeline: e.target.value })}
+        >
+          <option value="auto">Automatic: {autoLabel}</option>
+          {choices.pipelines.map((p) => (
+            <option
+              key={p.id}
+              value={p.id}
+              disabled={p.unavailable !== null}
+              title={p.unavailable ?? undefined}
+            >
+              {p.unavailable === null ? p.label : `${p.label} (not installed)`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small">
+        Another face model analyses every photo again at the next scan; names and your corrections carry over
+        to the new faces.
+      </p>
+    </div>
   );
 }
 

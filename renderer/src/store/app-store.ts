@@ -9,6 +9,7 @@ import type {
   Output,
   PersonSummary,
   PhotoSummary,
+  PipelineChoices,
   ScanStatus,
   Settings,
   SkippedFile,
@@ -84,6 +85,8 @@ export interface AppState {
   status: LibraryStatus | null;
   scan: ScanStatus | null;
   settings: Settings | null;
+  /** Face models the settings offer, loaded when the settings are first shown. */
+  pipelines: PipelineChoices | null;
   route: Route;
   query: PeopleQuery;
   people: readonly PersonSummary[];
@@ -134,6 +137,7 @@ export interface AppActions {
   cancelScan(): Promise<void>;
   loadSkipped(): Promise<void>;
   saveSettings(settings: Partial<Settings>): Promise<void>;
+  loadPipelines(): Promise<void>;
 
   selectPerson(id: number, mode: SelectMode): void;
   clearPeopleSelection(): void;
@@ -517,6 +521,14 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
         }
       },
 
+      async loadPipelines() {
+        try {
+          set({ pipelines: await api.listPipelines() });
+        } catch (err) {
+          fail(err);
+        }
+      },
+
       selectPerson(id, mode) {
         set((s) => ({
           peopleSelection: select(
@@ -782,6 +794,7 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       status: null,
       scan: null,
       settings: null,
+      pipelines: null,
       route: { view: 'people' },
       query: { sort: 'size', search: '', includeHidden: false },
       people: [],

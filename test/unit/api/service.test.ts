@@ -6,6 +6,7 @@ import { effectiveThreshold } from '../../../electron/core/scan-job.ts';
 import type { ServiceEvent } from '../../../electron/core/service/library-service.ts';
 import { faceCrop, isInside } from '../../../electron/core/service/media.ts';
 import { methods } from '../../../electron/shared/api.ts';
+import { PIPELINES } from '../../../ml/models/manifest.ts';
 import { type ApiFixture, apiCaller, buildApiFixture, EMBEDDER } from './fixtures.ts';
 
 let fx: ApiFixture;
@@ -171,6 +172,26 @@ describe('library service', () => {
     await call('cancelScan');
     await waitFor(async () => (await call('getScanStatus')).state === 'cancelled');
     await call('setSettings', { threshold: null });
+  });
+
+  test('face models: every pipeline listed with whether it runs here; unknown or missing ones refused', async () => {
+    const choices = await call('listPipelines');
+    assert.deepEqual(
+      choices.pipelines.map((p) => p.id),
+      PIPELINES.map((p) => p.id),
+    );
+    // The npm-installed pipeline always runs; 'auto' is the first that does, in order of preference.
+    assert.equal(choices.pipelines.find((p) => p.id === 'faceplugin')?.unavailable, null);
+    assert.equal(choices.auto, choices.pipelines.find((p) => p.unavailable === null)?.id);
+    for (const p of choices.pipelines) {
+      if (p.unavailable !== null) assert.match(p.unavailable, /models folder|missing|sha256/);
+    }
+    await fails('setSettings', { pipeline: 'nonsense' }, 'invalid-request');
+    const missing = choices.pipelines.find((p) => p.unavailable !== null);
+    if (missing) await fails('setSettings', { pipeline: missing.id }, 'conflict');
+    assert.equal((await call('getSettings')).pipeline, 'auto', 'refused choices are not saved');
+    assert.equal((await call('setSettings', { pipeline: 'faceplugin' })).pipeline, 'faceplugin');
+    assert.equal((await call('setSettings', { pipeline: 'auto' })).pipeline, 'auto');
   });
 
   test('media: face thumbnails and photos by id, confined to the library folders', async () => {
