@@ -453,32 +453,32 @@ async function allPairsGraph(
       const db = dbOff + a * stride;
       const started =
         s < nq &&
-        kernel.dotsAboveOnHelper(
-          qOff[x]! + s * 2 * stride,
-          nq - s,
+        kernel.dotsAboveOnHelper({
+          q: qOff[x]! + s * 2 * stride,
+          nq: nq - s,
           db,
           nd,
           stride,
-          cutsOff[x]! + 4 * s,
-          idxOff[x]! + 4 * s * p,
-          rawOff[x]! + 4 * s * p,
-          countsOff[x]! + 4 * s,
-          p,
-        );
+          cuts: cutsOff[x]! + 4 * s,
+          idx: idxOff[x]! + 4 * s * p,
+          raw: rawOff[x]! + 4 * s * p,
+          counts: countsOff[x]! + 4 * s,
+          rowStride: p,
+        });
       split[x] = started ? s : nq;
       const t0 = performance.now();
-      kernel.dotsAboveHere(
-        qOff[x]!,
-        split[x]!,
+      kernel.dotsAboveHere({
+        q: qOff[x]!,
+        nq: split[x]!,
         db,
         nd,
         stride,
-        cutsOff[x]!,
-        idxOff[x]!,
-        rawOff[x]!,
-        countsOff[x]!,
-        p,
-      );
+        cuts: cutsOff[x]!,
+        idx: idxOff[x]!,
+        raw: rawOff[x]!,
+        counts: countsOff[x]!,
+        rowStride: p,
+      });
       const t1 = performance.now();
       if (previous >= 0) collect(previous, split[previous]!, TILE);
       collect(x, 0, split[x]!);

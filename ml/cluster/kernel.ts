@@ -483,6 +483,21 @@ function join(helper: Helper): void {
   }
 }
 
+/** One `dotsAbove` call (byte offsets; see DotKernel.dotsAbove). */
+export interface AboveCall {
+  q: number;
+  nq: number;
+  db: number;
+  nd: number;
+  stride: number;
+  cuts: number;
+  idx: number;
+  raw: number;
+  counts: number;
+  /** Elements between consecutive output rows (≥ nd). */
+  rowStride: number;
+}
+
 /**
  * One kernel with its own growable memory. With `threads` > 1 (default: the machine's cores, up
  * to 4) the memory is shared and calls are split across helper threads, see [Note: kernel threads].
@@ -542,19 +557,9 @@ export class DotKernel {
     for (let h = 0; h < parts - 1 && per * (h + 1) < nq; h++) {
       const helper = ready[h]!;
       const from = per * (h + 1);
-      const c = helper.control;
-      if (helper.holds !== this) {
-        helper.post(this.memory);
-        helper.holds = this;
-        Atomics.store(c, 0, ATTACH);
-        Atomics.notify(c, 0);
-        join(helper);
-      }
-      c[1] = fn;
-      for (let a = 0; a < args.length; a++) c[2 + a] = args[a]! + shifts[a]! * from;
-      c[3] = Math.min(per, nq - from);
-      Atomics.store(c, 0, WORK);
-      Atomics.notify(c, 0);
+      const share = args.map((v, a) => v + shifts[a]! * from);
+      share[1] = Math.min(per, nq - from);
+      this.#start(helper, fn, share);
       used.push(helper);
     }
     const mine = [...args];
@@ -596,38 +601,14 @@ export class DotKernel {
     counts: number,
     rowStride = nd,
   ): void {
-    if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
-    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
-    if (nq <= 0) return;
-    if (nd <= 0) {
-      new Int32Array(this.memory.buffer, counts, nq).fill(0);
-      return;
-    }
-    this.run(
-      1,
-      [q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride],
-      [2 * stride, 0, 0, 0, 0, 4, 4 * rowStride, 4 * rowStride, 4, 0],
-    );
+    const args = this.#aboveArgs({ q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride });
+    if (args) this.run(1, args, [2 * stride, 0, 0, 0, 0, 4, 4 * rowStride, 4 * rowStride, 4, 0]);
   }
 
   /** `dotsAbove` on the calling thread only (the caller shares the work out itself). */
-  dotsAboveHere(
-    q: number,
-    nq: number,
-    db: number,
-    nd: number,
-    stride: number,
-    cuts: number,
-    idx: number,
-    raw: number,
-    counts: number,
-    rowStride = nd,
-  ): void {
-    if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
-    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
-    if (nq <= 0) return;
-    if (nd <= 0) new Int32Array(this.memory.buffer, counts, nq).fill(0);
-    else this.fns[1](q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride);
+  dotsAboveHere(call: AboveCall): void {
+    const args = this.#aboveArgs(call);
+    if (args) this.fns[1](...args);
   }
 
   /**
@@ -636,23 +617,31 @@ export class DotKernel {
    * outputs belong to the helper, and the memory must not grow. See [Note: pipelined all-pairs
    * graph] in graph.ts.
    */
-  dotsAboveOnHelper(
-    q: number,
-    nq: number,
-    db: number,
-    nd: number,
-    stride: number,
-    cuts: number,
-    idx: number,
-    raw: number,
-    counts: number,
-    rowStride = nd,
-  ): boolean {
-    if (nq % 4 !== 0 || stride % 16 !== 0) throw new RangeError('nq must be a multiple of 4, stride of 16');
-    if (rowStride < nd) throw new RangeError('rowStride must be at least nd');
-    if (this.#pending || nq <= 0 || nd <= 0) return false;
+  dotsAboveOnHelper(call: AboveCall): boolean {
+    if (this.#pending || call.nq <= 0 || call.nd <= 0) return false;
+    const args = this.#aboveArgs(call);
     const helper = this.helpers.find((h) => Atomics.load(h.control, READY) === 1);
-    if (!helper) return false;
+    if (!args || !helper) return false;
+    this.#start(helper, 1, args);
+    this.#pending = helper;
+    return true;
+  }
+
+  /** Checks a `dotsAbove` call; its kernel arguments, or null when there is nothing to compute. */
+  #aboveArgs(c: AboveCall): number[] | null {
+    if (c.nq % 4 !== 0 || c.stride % 16 !== 0)
+      throw new RangeError('nq must be a multiple of 4, stride of 16');
+    if (c.rowStride < c.nd) throw new RangeError('rowStride must be at least nd');
+    if (c.nq <= 0) return null;
+    if (c.nd <= 0) {
+      new Int32Array(this.memory.buffer, c.counts, c.nq).fill(0);
+      return null;
+    }
+    return [c.q, c.nq, c.db, c.nd, c.stride, c.cuts, c.idx, c.raw, c.counts, c.rowStride];
+  }
+
+  /** Hands a helper this kernel's memory if it holds another, then starts `fn` on it. */
+  #start(helper: Helper, fn: 0 | 1, args: readonly number[]): void {
     const c = helper.control;
     if (helper.holds !== this) {
       helper.post(this.memory);
@@ -661,13 +650,10 @@ export class DotKernel {
       Atomics.notify(c, 0);
       join(helper);
     }
-    c[1] = 1;
-    const args = [q, nq, db, nd, stride, cuts, idx, raw, counts, rowStride];
+    c[1] = fn;
     for (let a = 0; a < args.length; a++) c[2 + a] = args[a]!;
     Atomics.store(c, 0, WORK);
     Atomics.notify(c, 0);
-    this.#pending = helper;
-    return true;
   }
 
   /** Waits for the call `dotsAboveOnHelper` started (none: returns at once); throws if it failed. */

@@ -95,30 +95,30 @@ describe('int8 × int16 dot kernel', () => {
           wide,
           () => {
             const h = nq / 2;
-            const started = kernel.dotsAboveOnHelper(
-              h * stride * 2,
-              nq - h,
-              dbOff,
+            const started = kernel.dotsAboveOnHelper({
+              q: h * stride * 2,
+              nq: nq - h,
+              db: dbOff,
               nd,
               stride,
-              cutsOff + 4 * h,
-              idxOff + 4 * h * wide,
-              rawOff + 4 * h * wide,
-              countsOff + 4 * h,
-              wide,
-            );
-            kernel.dotsAboveHere(
-              0,
-              started ? h : nq,
-              dbOff,
+              cuts: cutsOff + 4 * h,
+              idx: idxOff + 4 * h * wide,
+              raw: rawOff + 4 * h * wide,
+              counts: countsOff + 4 * h,
+              rowStride: wide,
+            });
+            kernel.dotsAboveHere({
+              q: 0,
+              nq: started ? h : nq,
+              db: dbOff,
               nd,
               stride,
-              cutsOff,
-              idxOff,
-              rawOff,
-              countsOff,
-              wide,
-            );
+              cuts: cutsOff,
+              idx: idxOff,
+              raw: rawOff,
+              counts: countsOff,
+              rowStride: wide,
+            });
             kernel.joinHelper();
             assert.equal(started, want > 1, 'a helper takes the rows where there is one');
           },
