@@ -111,6 +111,28 @@ describe('exact and scalable agglomerative clustering', () => {
     assert.ok(phases.size > 0);
   });
 
+  it('an abort in the middle of the two-thread graph leaves the kernel helper ready for the next run', async () => {
+    const s = syntheticEmbeddings({ n: 8000, seed: 4 });
+    const options = { dim: s.dim, threshold: 1 };
+    const before = await clusterScalable(s.embeddings, options);
+    const controller = new AbortController();
+    let abortedAt: number | undefined;
+    const run = clusterScalable(s.embeddings, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'graph' && p.done < p.total && abortedAt === undefined) {
+          abortedAt = p.done / p.total;
+          controller.abort();
+        }
+      },
+    });
+    await assert.rejects(run, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+    assert.ok(abortedAt !== undefined, 'aborted while the graph was being built');
+    const after = await clusterScalable(s.embeddings, options);
+    assert.deepEqual(Array.from(after.labels), Array.from(before.labels));
+  });
+
   it('every constraint kind holds in every output', async () => {
     const s = syntheticEmbeddings({ n: 1000, seed: 21 });
     const r = rng(9);
