@@ -51,17 +51,20 @@ function iou(a: Box, b: Box): number {
 }
 
 /**
- * Whether a box the user drew and a detected (or another drawn) box are one face: IoU ≥ 0.5, or,
- * since hands draw looser boxes than detectors, the detected box lies ≥ 70% inside the drawn one
- * while filling at least a quarter of it.
+ * Whether a box the user drew and another face box (detected or drawn) are one face: IoU ≥ 0.5,
+ * or, since hands draw looser or tighter boxes than detectors, one box lies ≥ 70% inside the other
+ * while being at least a quarter of its area.
  */
 export function sameFaceAsDrawn(drawn: Box, other: Box): boolean {
   if (iou(drawn, other) >= CARRY_OVER_IOU) return true;
   const ix = Math.max(0, Math.min(drawn.x + drawn.w, other.x + other.w) - Math.max(drawn.x, other.x));
   const iy = Math.max(0, Math.min(drawn.y + drawn.h, other.y + other.h) - Math.max(drawn.y, other.y));
   const inter = ix * iy;
-  const otherArea = other.w * other.h;
-  return otherArea > 0 && inter >= 0.7 * otherArea && otherArea >= 0.25 * drawn.w * drawn.h;
+  const within = (inner: Box, outer: Box): boolean => {
+    const area = inner.w * inner.h;
+    return area > 0 && inter >= 0.7 * area && area >= 0.25 * outer.w * outer.h;
+  };
+  return within(other, drawn) || within(drawn, other);
 }
 
 /** Greedy one-to-one matching of old to new faces by box overlap, best pairs first. */

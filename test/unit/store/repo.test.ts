@@ -121,6 +121,10 @@ describe('photos and faces', () => {
     assert.ok(sameFaceAsDrawn(drawn, { x: 110, y: 105, w: 90, h: 95 }), 'IoU ≥ 0.5');
     assert.ok(sameFaceAsDrawn(drawn, { x: 120, y: 115, w: 60, h: 65 }), 'inside a loose hand box');
     assert.ok(
+      sameFaceAsDrawn({ x: 130, y: 125, w: 55, h: 60 }, drawn),
+      'a tight hand box inside a detection',
+    );
+    assert.ok(
       !sameFaceAsDrawn(drawn, { x: 140, y: 140, w: 20, h: 20 }),
       'a small face inside is another face',
     );
