@@ -335,9 +335,9 @@ async function kmeansCells(
  * of tile t, this thread computes its own rows of tile t, turns the helper's rows of tile t − 1
  * and then its own rows of tile t into edges. Turning candidates into edges is JavaScript, a
  * third of the graph's time at 20k faces, during which the synchronous split left the helper
- * idle. Two sets of buffers alternate between tiles. This thread's share adapts: it grows by a
- * quad of rows after a tile where it waited for the helper, and shrinks after one where it did
- * not. Edges still come out in row order, whatever the split. Candidate rows keep a stride of p
+ * idle. Two sets of buffers alternate between tiles. This thread's share adapts: after a tile
+ * where it waited for the helper it takes the rows the wait was worth, after one where it did not
+ * it gives a quad back. Edges still come out in row order, whatever the split. Candidate rows keep a stride of p
  * (not the tile's shrinking nd), so every tile writes the same memory pages: with rows shifting
  * from tile to tile, 70 MB of fresh pages were first-touched at 20k faces (~4 ms per MB here).
  */
@@ -448,6 +448,7 @@ async function allPairsGraph(
         const waited = performance.now() - joinStart;
         if (waited > 0.02 && perRow > 0) mine += Math.max(4, Math.round(waited / (2 * perRow * nd) / 4) * 4);
         else mine -= 4;
+        mine = Math.max(4, Math.min(TILE, mine));
       }
       const s = Math.max(4, Math.min(nq, mine));
       const db = dbOff + a * stride;
