@@ -91,5 +91,10 @@ export interface FacePipeline {
    */
   readonly threshold: number;
   analyzeFile(path: string): Promise<PhotoAnalysis>;
+  /**
+   * Loads every model now instead of on the first photo, so that a missing or damaged model file
+   * fails the pipeline's start rather than each photo.
+   */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -49,9 +49,9 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
       workers: options.workers,
       onProgress: (p) => options.onProgress?.(`speed: ${p.processed}/${p.discovered} photos`),
     });
-    // Scan time only: from the first file walked to the last one stored, once the workers run.
-    // Their model sessions are created on their first photo, so model loading is inside; the
-    // clustering after the scan is not.
+    // Scan time only: from the first file walked to the last one stored. The workers load their
+    // models before that (as the peers' set-up is left out of theirs); the clustering after the
+    // scan is not included either.
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const seconds = job.scan.durationMs / 1000;

@@ -1,7 +1,7 @@
 // End to end in plain Node: real photos plus a folder of broken files → a real SQLite library →
 // people, through the same job the CLI and the app run.
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,7 +10,7 @@ import { runExport } from '../../electron/core/export/index.ts';
 import { Corrections } from '../../electron/core/people/corrections.ts';
 import { runScanJob } from '../../electron/core/scan-job.ts';
 import { openLibrary } from '../../electron/core/store/library.ts';
-import { needShared, sharedDataDir } from '../helpers/shared.ts';
+import { needShared, sharedDataDir, sharedModelsDir } from '../helpers/shared.ts';
 
 const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
 let root = '';
@@ -109,6 +109,37 @@ test('scan groups each person of real photos, records every broken file, and res
     } finally {
       fresh.close();
     }
+  } finally {
+    library.close();
+  }
+});
+
+test('a damaged model file stops the scan with one clear error and marks no photo', {
+  skip: needShared,
+  timeout: 60_000,
+}, async () => {
+  const models = join(root, 'damaged-models');
+  await mkdir(models, { recursive: true });
+  await cp(join(sharedModelsDir, 'mobilefacenet_foamliu.onnx'), join(models, 'mobilefacenet_foamliu.onnx'));
+  const yunet = await readFile(join(sharedModelsDir, 'yunet_n_dynamic.onnx'));
+  await writeFile(join(models, 'yunet_n_dynamic.onnx'), yunet.subarray(0, 1000)); // an interrupted copy
+  const library = openLibrary(join(root, 'damaged-model-library'));
+  try {
+    await assert.rejects(
+      runScanJob({
+        library,
+        roots: [join(photos, 'train', 'obama')],
+        pipeline: 'fast',
+        modelsDir: models,
+        workers: 1,
+      }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.name === 'PipelineInitError' &&
+        /yunet_n_dynamic\.onnx has sha256 .* expected/.test(e.message),
+    );
+    // Before models loaded at start, every photo was recorded as failed, and not retried later.
+    assert.equal(library.db.prepare('SELECT count(*) FROM photos').pluck().get(), 0);
   } finally {
     library.close();
   }

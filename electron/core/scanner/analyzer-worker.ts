@@ -45,6 +45,9 @@ async function start(): Promise<FacePipeline | undefined> {
       init.options,
     );
     const pipeline = await created;
+    // Models load here, not on the first photo: a damaged model file must stop the scan with one
+    // clear error, not mark every photo as failed (which a later scan would not retry).
+    await pipeline.ready?.();
     const { id, embedderId, embeddingSize, threshold } = pipeline;
     post({ type: 'ready', info: { id, embedderId, embeddingSize, threshold } });
     return pipeline;
