@@ -99,6 +99,13 @@ export function markInterruptedScans(library: Library): number {
 }
 
 /** The status a 'missing' photo gets back when it reappears (mirrors the store's RESTORED_STATUS). */
+/** Skip reasons that a later scan tries again (see `settled` in scanLibrary). */
+const RETRIED_SKIPS: ReadonlySet<PhotoSkipReason> = new Set([
+  'unreadable',
+  'analysis-failed',
+  'worker-crashed',
+]);
+
 function effectiveStatus(p: Photo): PhotoStatus {
   if (p.status !== 'missing') return p.status;
   if (p.skipReason !== null) return 'skipped';
@@ -212,8 +219,14 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     if (s !== 'cancelled') emit(s, true);
   });
 
-  const settled = (status: PhotoStatus, photoPipeline: string | null) =>
-    status === 'skipped' || (status === 'analyzed' && (!reanalyze || photoPipeline === pipelineId));
+  // A skip for what the file's bytes are (empty, corrupt, too large, …) stands until the file changes;
+  // a skip for what happened (unreadable: permissions can change without the mtime; the analysis
+  // failed or crashed: Kith's fault, perhaps fixed since) is tried again by every scan.
+  const settled = (p: Photo) => {
+    const status = effectiveStatus(p);
+    if (status === 'skipped') return !RETRIED_SKIPS.has(p.skipReason ?? 'analysis-failed');
+    return status === 'analyzed' && (!reanalyze || p.pipelineId === pipelineId);
+  };
 
   const recordSkip = (file: FileStat, reason: PhotoSkipReason, detail: string | null) => {
     seen.add(write.recordSkip(file, reason, detail));
@@ -237,7 +250,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     if (!row) return false;
     seen.add(row.id);
     if (row.size !== ev.size || row.mtimeMs !== Math.floor(ev.mtimeMs)) return false;
-    if (!settled(effectiveStatus(row), row.pipelineId)) return false;
+    if (!settled(row)) return false;
     if (row.status === 'missing')
       write.refreshPhoto(row.id, { size: ev.size, mtimeMs: row.mtimeMs, contentHash: row.contentHash });
     counts.unchanged++;
@@ -274,7 +287,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     }
     let photoId = row?.id; // the row this file is, once known (a move adopts the old photo's)
     if (row) {
-      if (row.contentHash === file.contentHash && settled(effectiveStatus(row), row.pipelineId)) {
+      if (row.contentHash === file.contentHash && settled(row)) {
         write.refreshPhoto(row.id, file); // touched (mtime changed), same content
         counts.unchanged++;
         return;
@@ -290,7 +303,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
         write.movePhoto(from.id, file);
         seen.add(from.id);
         photoId = from.id;
-        if (settled(effectiveStatus(from), from.pipelineId)) {
+        if (settled(from)) {
           counts.moved++;
           return;
         }

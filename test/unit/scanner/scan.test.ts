@@ -197,7 +197,7 @@ describe('scanLibrary', () => {
     assert.deepEqual(s.calls.map((p) => p.slice(s.root.length + 1)).sort(), ['a.jpg', 'sub/d.jpg']);
   });
 
-  test('bad files are recorded with a reason, never crash the scan, and are not retried', async (t) => {
+  test('bad files are recorded with a reason and never crash the scan; only failed analyses are retried', async (t) => {
     const s = await setup(t, { 'good.jpg': 1, 'throw.jpg': 2 });
     writeFileSync(join(s.root, 'garbage.jpg'), 'this is not a jpeg');
     writeFileSync(join(s.root, 'empty.jpg'), '');
@@ -220,10 +220,29 @@ describe('scanLibrary', () => {
       s.lib.read.listSkippedPhotos().find((p) => p.path.endsWith('throw.jpg'))!.detail,
       'model exploded',
     );
+    // A rescan leaves bad files alone but tries the failed analysis again, which fails again.
     const calls = s.calls.length;
     const again = await s.scan();
-    assert.equal(again.counts.unchanged, 4);
-    assert.equal(s.calls.length, calls, 'skipped files are not retried while unchanged');
+    assert.equal(again.counts.unchanged, 3);
+    assert.deepEqual(
+      s.calls.slice(calls).map((p) => p.slice(s.root.length + 1)),
+      ['throw.jpg'],
+      'only the failed analysis is retried',
+    );
+    assert.deepEqual(
+      again.skippedFiles.map((f) => [f.path.slice(s.root.length + 1), f.reason]),
+      [['throw.jpg', 'analysis-failed']],
+    );
+    // Once the cause is gone, the next scan analyses it.
+    s.analyze = async (path) => {
+      s.calls.push(path);
+      return analyzeDeterministic(path);
+    };
+    const fixed = await s.scan();
+    assert.equal(fixed.counts.analyzed, 1);
+    assert.equal(fixed.counts.skipped, 0);
+    assert.equal(s.lib.read.getPhotoByPath(join(s.root, 'throw.jpg'))?.status, 'analyzed');
+    assert.equal(s.lib.read.listSkippedPhotos().length, 2, 'the empty and the corrupt file stay skipped');
   });
 
   test('cancel mid-scan, then rescan: every photo analysed exactly once, no duplicate faces', async (t) => {
