@@ -89,7 +89,7 @@ export class EdgeBuckets {
     return new EdgeCursor(this, this.#blocks, this.#next, this.#head, this.#tail, this.#fill);
   }
 
-  /** Every edge as flat arrays, each with its bucket's bound (tests, and complete linkage). */
+  /** Every edge as flat arrays, each with its bucket's bound (for inspection and tests). */
   toFaceEdges(): FaceEdges {
     const a = new Int32Array(this.count);
     const b = new Int32Array(this.count);

@@ -82,6 +82,19 @@ function quantiseFaces(embeddings: Float32Array, dim: number, faces: Int32Array)
   return { p, stride, data, inverse, data16, inverse16, norm2, l1 };
 }
 
+/** The extremes the int8 error bound uses: largest l1 and step, smallest squared norm. */
+function errorBounds(q: Quantised): { l1Max: number; normMin: number; inverseMax: number } {
+  let l1Max = 0;
+  let normMin = Number.POSITIVE_INFINITY;
+  let inverseMax = 0;
+  for (let i = 0; i < q.p; i++) {
+    l1Max = Math.max(l1Max, q.l1[i]!);
+    normMin = Math.min(normMin, q.norm2[i]!);
+    inverseMax = Math.max(inverseMax, q.inverse[i]!);
+  }
+  return { l1Max, normMin, inverseMax };
+}
+
 /** Per face, the `k` nearest candidates offered so far: a max-heap of k slots per face. */
 class TopK {
   readonly ids: Int32Array;
@@ -350,14 +363,7 @@ async function allPairsGraph(
   ticker: Ticker,
 ): Promise<EdgeBuckets | undefined> {
   const { p, stride, data, inverse, norm2, l1 } = quantised;
-  let l1Max = 0;
-  let normMin = Number.POSITIVE_INFINITY;
-  let inverseMax = 0;
-  for (let i = 0; i < p; i++) {
-    l1Max = Math.max(l1Max, l1[i]!);
-    normMin = Math.min(normMin, norm2[i]!);
-    inverseMax = Math.max(inverseMax, inverse[i]!);
-  }
+  const { l1Max, normMin, inverseMax } = errorBounds(quantised);
   const inverseMaxHalf = inverseMax / 2;
   const all = new EdgeBuckets(threshold);
   if (p < 2) return all;
@@ -529,7 +535,12 @@ export async function candidateGraph(
   const quantised = quantiseFaces(embeddings, dim, faces);
   const { p, stride, data, inverse, norm2, l1 } = quantised;
   const kernel = new DotKernel();
-  const allPairs = p <= options.exactMaxFaces || options.neighbors === Number.POSITIVE_INFINITY;
+  // Every pair within the threshold: allPairsGraph. Otherwise each face keeps its k nearest, among
+  // all faces up to exactMaxFaces, else among those in the k-means cells it searches.
+  if (options.neighbors === Number.POSITIVE_INFINITY) {
+    return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
+  }
+  const allPairs = p <= options.exactMaxFaces;
   const everyone = Int32Array.from({ length: p }, (_, i) => i);
   const cells: Cells = allPairs
     ? {
@@ -549,11 +560,8 @@ export async function candidateGraph(
         kernel,
         ticker,
       );
-  const keepAll = options.neighbors === Number.POSITIVE_INFINITY;
-  if (allPairs && keepAll)
-    return allPairsGraph(quantised, faces, threshold, options.maxEdges, kernel, ticker);
-  const k = keepAll ? 0 : Math.max(1, Math.floor(options.neighbors));
-  const top = keepAll ? undefined : new TopK(p, k);
+  const k = Math.max(1, Math.floor(options.neighbors));
+  const top = new TopK(p, k);
   const all = new EdgeBuckets(threshold);
 
   const cellCount = cells.start.length - 1;
@@ -566,16 +574,8 @@ export async function candidateGraph(
   let mInverse = new Float32Array(0);
   let mSlack = new Float32Array(0);
   let mNorm = new Float32Array(0);
-  let l1Max = 0;
-  let normMin = Number.POSITIVE_INFINITY;
-  let inverseMax = 0;
-  let inverseMaxHalf = 0;
-  for (let i = 0; i < p; i++) {
-    l1Max = Math.max(l1Max, l1[i]!);
-    normMin = Math.min(normMin, norm2[i]!);
-    inverseMax = Math.max(inverseMax, inverse[i]!);
-  }
-  inverseMaxHalf = inverseMax / 2;
+  const { l1Max, normMin, inverseMax } = errorBounds(quantised);
+  const inverseMaxHalf = inverseMax / 2;
   for (let c = 0; c < cellCount; c++) {
     const mem = cells.members.subarray(cells.start[c]!, cells.start[c + 1]!);
     const mc = mem.length;
@@ -600,9 +600,8 @@ export async function candidateGraph(
       mSlack[r] = inverse[i]! / 2;
       mNorm[r] = norm2[i]!;
     }
-    // k-nearest: the faces searching this cell against those stored in it, each face filling its
-    // own list. All pairs within the threshold (one cell): the upper triangle, edges both ways.
-    const searchers = top ? cells.probers.subarray(cells.probeStart[c]!, cells.probeStart[c + 1]!) : mem;
+    // The faces searching this cell against those stored in it, each face filling its own list.
+    const searchers = cells.probers.subarray(cells.probeStart[c]!, cells.probeStart[c + 1]!);
     for (let a = 0; a < searchers.length; a += TILE) {
       const n = Math.min(TILE, searchers.length - a);
       const nq = Math.ceil(n / 4) * 4;
@@ -620,16 +619,14 @@ export async function candidateGraph(
         const i = searchers[a + t]!;
         const qi = qScale[t]!;
         const limit = threshold + 1e-5 + 2 * (l1[i]! * inverseMaxHalf + (qi / 2) * l1Max);
-        const reach = top ? Math.min(limit, top.worst[i]!) : limit;
+        const reach = Math.min(limit, top.worst[i]!);
         cuts[t] = integerCut(norm2[i]! + normMin, reach, qi > 0 ? 1 / (2 * qi * inverseMax) : 0);
       }
       cuts.fill(NO_CUT, n);
-      const from = top ? 0 : a;
-      const nd = mc - from;
-      kernel.dotsAbove(0, nq, dbOff + from * stride, nd, stride, cutsOff, idxOff, rawOff, countsOff);
+      kernel.dotsAbove(0, nq, dbOff, mc, stride, cutsOff, idxOff, rawOff, countsOff);
       const buffer = kernel.memory.buffer;
-      const idx = new Int32Array(buffer, idxOff, nq * nd);
-      const out = new Int32Array(buffer, rawOff, nq * nd);
+      const idx = new Int32Array(buffer, idxOff, nq * mc);
+      const out = new Int32Array(buffer, rawOff, nq * mc);
       const counts = new Int32Array(buffer, countsOff, nq);
       for (let t = 0; t < n; t++) {
         const i = searchers[a + t]!;
@@ -641,46 +638,28 @@ export async function candidateGraph(
         const limit = threshold + 1e-5 + 2 * (l1i * inverseMaxHalf + queryErr);
         const cutBase = ni + normMin;
         const cutScale = qi > 0 ? 1 / (2 * qi * inverseMax) : 0;
-        const o = t * nd;
+        const o = t * mc;
         const end = o + counts[t]!;
-        if (top) {
-          // A full list raises the cut to its worst entry: in a dense row (a big identity, every
-          // pair within the threshold) only about k·ln(m/k) candidates get offered.
-          let cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
-          for (let e = o; e < end; e++) {
-            const raw = out[e]!;
-            if (raw < cut) continue;
-            const rj = idx[e]!;
-            const j = mem[rj]!;
-            if (j === i) continue;
-            // Lower bound of the exact distance (see [Note: lower-bound edges]).
-            const low =
-              ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]! - 2 * (l1i * mSlack[rj]! + queryErr) - 1e-5;
-            if (low > threshold || low >= top.worst[i]!) continue;
-            if (top.offer(i, j, Math.max(0, low)))
-              cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
-          }
-          continue;
-        }
+        // A full list raises the cut to its worst entry: in a dense row (a big identity, every
+        // pair within the threshold) only about k·ln(m/k) candidates get offered.
+        let cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
         for (let e = o; e < end; e++) {
-          const local = idx[e]!;
-          if (local <= t) continue; // the upper triangle only
-          const rj = local + from;
-          const low =
-            ni + mNorm[rj]! - 2 * out[e]! * qi * mInverse[rj]! - 2 * (l1i * mSlack[rj]! + queryErr) - 1e-5;
-          if (low > threshold) continue;
+          const raw = out[e]!;
+          if (raw < cut) continue;
+          const rj = idx[e]!;
           const j = mem[rj]!;
-          all.push(faces[Math.min(i, j)]!, faces[Math.max(i, j)]!, Math.max(0, low));
+          if (j === i) continue;
+          // Lower bound of the exact distance (see [Note: lower-bound edges]).
+          const low =
+            ni + mNorm[rj]! - 2 * raw * qi * mInverse[rj]! - 2 * (l1i * mSlack[rj]! + queryErr) - 1e-5;
+          if (low > threshold || low >= top.worst[i]!) continue;
+          if (top.offer(i, j, Math.max(0, low)))
+            cut = integerCut(cutBase, Math.min(limit, top.worst[i]!), cutScale);
         }
-        if (all.count > options.maxEdges) return undefined;
       }
       if (ticker.due()) await ticker.pause('graph', work + a * mc, totalWork);
     }
     work += mc * searchers.length;
-  }
-  if (!top) {
-    ticker.report('graph', totalWork, totalWork);
-    return all;
   }
 
   // Undirected, each pair once: from the lower face, or from the higher if the lower lacks it.

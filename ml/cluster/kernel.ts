@@ -194,6 +194,16 @@ function kernelBody(fused: boolean): number[] {
     BR_IF,
     0,
   ];
+  /** array[RB + C] = value: the next slot of query row r's compacted list (fused form). */
+  const compacted = (array: number, r: number, value: number[]) => [
+    ...get(array),
+    ...get(RB[r]!),
+    ADD,
+    ...get(C[r]!),
+    ADD,
+    ...value,
+    ...I32_STORE,
+  ];
   const store = (r: number) =>
     fused
       ? [
@@ -207,20 +217,8 @@ function kernelBody(fused: boolean): number[] {
           LT_S,
           BR_IF,
           0,
-          ...get(IDX),
-          ...get(RB[r]!),
-          ADD,
-          ...get(C[r]!),
-          ADD,
-          ...get(J),
-          ...I32_STORE,
-          ...get(RAW),
-          ...get(RB[r]!),
-          ADD,
-          ...get(C[r]!),
-          ADD,
-          ...get(SUM),
-          ...I32_STORE,
+          ...compacted(IDX, r, get(J)),
+          ...compacted(RAW, r, get(SUM)),
           ...get(C[r]!),
           ...i32(4),
           ADD,

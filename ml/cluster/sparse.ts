@@ -195,16 +195,16 @@ class ClusterHeap {
 }
 
 /** The edges with exact distances, keeping those within the threshold (complete linkage needs them). */
-function exactEdges(edges: FaceEdges, embeddings: Float32Array, dim: number, threshold: number): FaceEdges {
+function exactEdges(edges: EdgeBuckets, embeddings: Float32Array, dim: number, threshold: number): FaceEdges {
   const a = new Int32Array(edges.count);
   const b = new Int32Array(edges.count);
   const dist = new Float32Array(edges.count);
   let count = 0;
-  for (let e = 0; e < edges.count; e++) {
-    const d = squaredDistance(embeddings, edges.a[e]!, edges.b[e]!, dim);
+  for (const edge = edges.cursor(); edge.bound !== INF; edge.advance()) {
+    const d = squaredDistance(embeddings, edge.a, edge.b, dim);
     if (d > threshold) continue;
-    a[count] = edges.a[e]!;
-    b[count] = edges.b[e]!;
+    a[count] = edge.a;
+    b[count] = edge.b;
     dist[count] = d;
     count++;
   }
@@ -442,6 +442,33 @@ async function agglomerateComplete(
   return { finalOf, merges };
 }
 
+/** Heap slot `from` (value, a, b, stamp: four words) copied over slot `to`. */
+function copySlot(words: Int32Array, to: number, from: number): void {
+  const t = 4 * to;
+  const f = 4 * from;
+  words[t] = words[f]!;
+  words[t + 1] = words[f + 1]!;
+  words[t + 2] = words[f + 2]!;
+  words[t + 3] = words[f + 3]!;
+}
+
+/** Writes an entry into heap slot i (the value as float32 in the slot's first word). */
+function writeSlot(
+  words: Int32Array,
+  floats: Float32Array,
+  i: number,
+  v: number,
+  a: number,
+  b: number,
+  stamp: number,
+): void {
+  const o = 4 * i;
+  floats[o] = v;
+  words[o + 1] = a;
+  words[o + 2] = b;
+  words[o + 3] = stamp;
+}
+
 /**
  * Min-heap of pair entries (value, a, b, stamp). 4-ary with each entry's 16 bytes together, so a
  * sift step reads one cache line of children. Grows as needed.
@@ -476,18 +503,10 @@ class PairHeap {
       const up = (i - 1) >> 2;
       const o = 4 * up;
       if (!(value < floats[o]!)) break;
-      const to = 4 * i;
-      words[to] = words[o]!;
-      words[to + 1] = words[o + 1]!;
-      words[to + 2] = words[o + 2]!;
-      words[to + 3] = words[o + 3]!;
+      copySlot(words, i, up);
       i = up;
     }
-    const o = 4 * i;
-    floats[o] = value;
-    words[o + 1] = a;
-    words[o + 2] = b;
-    words[o + 3] = stamp;
+    writeSlot(words, floats, i, value, a, b, stamp);
   }
   pop(): void {
     const last = 4 * --this.length;
@@ -518,19 +537,10 @@ class PairHeap {
         }
       }
       if (!(kv < v)) break;
-      const to = 4 * i;
-      const from = 4 * k;
-      words[to] = words[from]!;
-      words[to + 1] = words[from + 1]!;
-      words[to + 2] = words[from + 2]!;
-      words[to + 3] = words[from + 3]!;
+      copySlot(words, i, k);
       i = k;
     }
-    const o = 4 * i;
-    floats[o] = v;
-    words[o + 1] = a;
-    words[o + 2] = b;
-    words[o + 3] = stamp;
+    writeSlot(words, floats, i, v, a, b, stamp);
   }
 }
 
@@ -751,11 +761,6 @@ export function agglomerateSparse(
   ticker: Ticker,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
   if (linkage === 'complete')
-    return agglomerateComplete(
-      prep,
-      exactEdges(edges.toFaceEdges(), embeddings, dim, threshold),
-      threshold,
-      ticker,
-    );
+    return agglomerateComplete(prep, exactEdges(edges, embeddings, dim, threshold), threshold, ticker);
   return agglomerateLazy(prep, edges, embeddings, dim, linkage === 'average', threshold, ticker);
 }

@@ -203,6 +203,18 @@ export function applyAdapter(adapter: Adapter, x: Float32Array): Float32Array {
   return adapterForward(adapter, x).y;
 }
 
+/** y·g over one row of n×dim arrays at offset o; NaN when the row's gradient is all zero. */
+function rowGradientDot(y: Float32Array, gy: Float32Array, o: number, dim: number): number {
+  let yg = 0;
+  let any = false;
+  for (let i = 0; i < dim; i++) {
+    const g = gy[o + i]!;
+    if (g !== 0) any = true;
+    yg += y[o + i]! * g;
+  }
+  return any ? yg : Number.NaN;
+}
+
 /**
  * Gradient of a loss with respect to the parameters, given dL/dy (n×dim) for the cache's outputs.
  * Accumulates into `grad` (same layout as params) and returns it.
@@ -221,14 +233,8 @@ export function adapterBackward(
   for (let r = 0; r < n; r++) {
     const o = r * dim;
     // Through y = z/‖z‖: dL/dz = (g − y (y·g)) / ‖z‖ (the radial part of g is lost).
-    let yg = 0;
-    let any = false;
-    for (let i = 0; i < dim; i++) {
-      const g = gy[o + i]!;
-      if (g !== 0) any = true;
-      yg += y[o + i]! * g;
-    }
-    if (!any) continue; // a face that took no part in any active triplet
+    const yg = rowGradientDot(y, gy, o, dim);
+    if (Number.isNaN(yg)) continue; // a face that took no part in any active triplet
     const inv = 1 / norms[r]!;
     for (let i = 0; i < dim; i++) gz[i] = (gy[o + i]! - y[o + i]! * yg) * inv;
     if (adapter.kind === 'residual') {
@@ -324,15 +330,9 @@ function lowrankBackward(
   const gt = new Float64Array(r);
   for (let row = 0; row < n; row++) {
     const o = row * dim;
-    let yg = 0;
-    let any = false;
-    for (let i = 0; i < dim; i++) {
-      const g = gy[o + i]!;
-      if (g !== 0) any = true;
-      yg += y[o + i]! * g;
-    }
+    const yg = rowGradientDot(y, gy, o, dim);
     const gate = gates ? gates[row]! : 1;
-    if (!any || gate === 0) continue;
+    if (Number.isNaN(yg) || gate === 0) continue;
     // z = x + g·(U t + b): the parameters see dL/dz scaled by the row's locality weight.
     const inv = gate / norms[row]!;
     const ho = row * r;

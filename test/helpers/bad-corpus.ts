@@ -191,16 +191,9 @@ export async function makeBadCorpus(dir: string, options: BadCorpusOptions): Pro
   // Link loops: a file link cycle is reported; a folder cycle is walked once, silently.
   await symlink('loop-b.jpg', join(bad, 'loop-a.jpg'));
   await symlink('loop-a.jpg', join(bad, 'loop-b.jpg'));
-  entries.push({
-    label: 'symlink loop',
-    path: join(bad, 'loop-a.jpg'),
-    expect: { kind: 'error', code: 'ELOOP' },
-  });
-  entries.push({
-    label: 'symlink loop',
-    path: join(bad, 'loop-b.jpg'),
-    expect: { kind: 'error', code: 'ELOOP' },
-  });
+  for (const name of ['loop-a.jpg', 'loop-b.jpg']) {
+    entries.push({ label: 'symlink loop', path: join(bad, name), expect: { kind: 'error', code: 'ELOOP' } });
+  }
   await symlink('..', join(bad, 'up-the-tree'));
   await symlink('gone.jpg', join(bad, 'dangling.jpg'));
   entries.push({

@@ -631,11 +631,11 @@ export class LibraryService {
   /** Refuses a pipeline that is unknown or cannot run here, before it is saved. */
   async #checkPipeline(id: string): Promise<void> {
     if (id === 'auto') return;
-    const choice = (await this.#pipelineChoices()).pipelines.find((p) => p.id === id);
-    if (!choice) throw new ApiError('invalid-request', `There is no face model "${id}".`);
-    if (choice.unavailable) {
-      throw new ApiError('conflict', `${choice.label} cannot run here: ${choice.unavailable}`);
-    }
+    const entry = PIPELINES.find((p) => p.id === id);
+    if (!entry) throw new ApiError('invalid-request', `There is no face model "${id}".`);
+    const { pipelineUnavailable } = await import('../../../ml/models/registry.ts');
+    const why = await pipelineUnavailable(entry, { modelsDir: this.#options.modelsDir });
+    if (why) throw new ApiError('conflict', `${entry.label} cannot run here: ${why}`);
   }
 
   // ── hand-drawn faces ──

@@ -5,6 +5,25 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type Op = (this: tf.Tensor, ...args: unknown[]) => unknown;
 
+/** `t.resizeX(size, alignCorners, halfPixel)` for tf.image.resizeX. */
+function resizeMethod(
+  resize: (
+    image: tf.Tensor3D,
+    size: [number, number],
+    alignCorners?: boolean,
+    halfPixelCenters?: boolean,
+  ) => tf.Tensor3D,
+): Op {
+  return function (this: tf.Tensor, size, alignCorners, halfPixel) {
+    return resize(
+      this as tf.Tensor3D,
+      size as [number, number],
+      alignCorners as boolean | undefined,
+      halfPixel as boolean | undefined,
+    );
+  };
+}
+
 /** Methods that are not "the op of the same name with `this` first". */
 const SPECIAL: Record<string, Op> = {
   as1D() {
@@ -53,22 +72,8 @@ const SPECIAL: Record<string, Op> = {
   where(condition, x) {
     return tf.where(condition as tf.Tensor, this, x as tf.Tensor);
   },
-  resizeBilinear(size, alignCorners, halfPixel) {
-    return tf.image.resizeBilinear(
-      this as tf.Tensor3D,
-      size as [number, number],
-      alignCorners as boolean | undefined,
-      halfPixel as boolean | undefined,
-    );
-  },
-  resizeNearestNeighbor(size, alignCorners, halfPixel) {
-    return tf.image.resizeNearestNeighbor(
-      this as tf.Tensor3D,
-      size as [number, number],
-      alignCorners as boolean | undefined,
-      halfPixel as boolean | undefined,
-    );
-  },
+  resizeBilinear: resizeMethod(tf.image.resizeBilinear),
+  resizeNearestNeighbor: resizeMethod(tf.image.resizeNearestNeighbor),
 };
 
 /** Defines every chained method tfjs defines that the Tensor prototype still lacks. */

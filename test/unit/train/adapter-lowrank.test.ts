@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
 import {
@@ -11,15 +10,12 @@ import {
   localityWeight,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
-import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
 import { finetune } from '../../../ml/train/finetune.ts';
 import { gateAdapter, partitionChange } from '../../../ml/train/gate.ts';
 import { trainAdapter } from '../../../ml/train/triplet.ts';
 import { finetuneInWorker } from '../../../ml/train/worker.ts';
 import { mulberry32 } from '../../../ml/util/prng.ts';
-import { unitRows, worstGradientError } from '../../helpers/train.ts';
-
-const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
+import { smallLabelledSet, unitRows, worstGradientError } from '../../helpers/train.ts';
 
 const TRIPLETS = [
   { a: 0, p: 1, n: 2 },
@@ -71,32 +67,8 @@ test('lowrank adapter: fresh is the identity; a face far from every anchor is le
   assert.deepEqual(applyAdapter(b, x), y);
 });
 
-/** Labelled LFW faces (8 identities × 6) from the saved embeddings file, else synthetic. */
-async function smallSet(): Promise<{ dim: number; embeddings: Float32Array; labels: Int32Array }> {
-  if (existsSync(EMB_FILE)) {
-    const f = await readEmbeddingsFile(EMB_FILE);
-    const byId = new Map<number, number[]>();
-    f.labels.forEach((l, i) => {
-      byId.set(l, [...(byId.get(l) ?? []), i]);
-    });
-    const ids = [...byId.entries()].filter(([, v]) => v.length >= 6).slice(0, 12);
-    const rows = ids.flatMap(([, v]) => v.slice(0, 6));
-    const embeddings = new Float32Array(rows.length * f.dim);
-    rows.forEach((r, i) => {
-      embeddings.set(f.embeddings.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim);
-    });
-    return {
-      dim: f.dim,
-      embeddings,
-      labels: Int32Array.from(ids.flatMap(([, v], k) => v.slice(0, 6).map(() => k))),
-    };
-  }
-  const s = syntheticEmbeddings({ n: 72, identities: 12, dim: 64, seed: 4 });
-  return { dim: s.dim, embeddings: s.embeddings, labels: s.labels };
-}
-
 test('training is deterministic with a seed: identical weights twice, and in a worker thread', async () => {
-  const set = await smallSet();
+  const set = await smallLabelledSet(12);
   const options = { kind: 'lowrank' as const, steps: 12, alpha: 1, patience: 0, seed: 5, threshold: 1.15 };
   const a = await trainAdapter(set, options);
   const b = await trainAdapter(set, options);
@@ -121,7 +93,7 @@ test('training is deterministic with a seed: identical weights twice, and in a w
 });
 
 test('finetuneInWorker: an abort terminates the worker and rejects', async () => {
-  const set = await smallSet();
+  const set = await smallLabelledSet(12);
   const ac = new AbortController();
   const run = finetuneInWorker(set, {
     threshold: 1.15,
@@ -162,15 +134,12 @@ function collapser(dim: number, anchors: Float32Array, radius: number): Adapter 
   return a;
 }
 
+/** 12 synthetic people × 6 faces, well apart (the gate tests' library). */
+const twelvePeople = () => syntheticEmbeddings({ n: 72, identities: 12, dim: 32, seed: 11, spread: 0.3 });
+
 test('the gate refuses an adapter that helps the corrected people but hurts untouched ones', async () => {
   // 12 identities: 0–5 are the corrected people (focus), 6–11 people training never saw (probe).
-  const { dim, embeddings, labels } = syntheticEmbeddings({
-    n: 72,
-    identities: 12,
-    dim: 32,
-    seed: 11,
-    spread: 0.3,
-  });
+  const { dim, embeddings, labels } = twelvePeople();
   const focus = Uint8Array.from(labels, (l) => (l < 6 ? 1 : 0));
   const untouched = Uint8Array.from(labels, (l) => (l >= 6 ? 1 : 0));
   const set = { dim, embeddings, labels, focus, untouched, threshold: 1 };
@@ -205,13 +174,7 @@ test('partitionChange counts the grouped pairs only one clustering has', () => {
 });
 
 test('the gate refuses an adapter that regroups unlabelled strangers far from the corrected people', async () => {
-  const { dim, embeddings, labels } = syntheticEmbeddings({
-    n: 72,
-    identities: 12,
-    dim: 32,
-    seed: 11,
-    spread: 0.3,
-  });
+  const { dim, embeddings, labels } = twelvePeople();
   // Identities 0–5 are labelled (the corrected people); the faces of 6–11 are unlabelled strangers.
   const rowsOf = (keep: (l: number) => boolean) => [...labels.keys()].filter((i) => keep(labels[i]!));
   const pick = (rows: number[]) => {

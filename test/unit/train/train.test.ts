@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
 import {
@@ -10,7 +9,6 @@ import {
   deserializeAdapter,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
-import { readEmbeddingsFile } from '../../../ml/train/embeddings-file.ts';
 import { gateAdapter } from '../../../ml/train/gate.ts';
 import { applyLinearMap, fitLinearMap } from '../../../ml/train/harmonic.ts';
 import {
@@ -21,9 +19,7 @@ import {
   tripletLoss,
 } from '../../../ml/train/triplet.ts';
 import { mulberry32 } from '../../../ml/util/prng.ts';
-import { unitRows, worstGradientError } from '../../helpers/train.ts';
-
-const EMB_FILE = new URL('../../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
+import { smallLabelledSet, unitRows, worstGradientError } from '../../helpers/train.ts';
 
 /** Analytic gradient of the triplet loss through adapter + normalisation vs central differences. */
 function gradientCheck(adapter: Adapter, x: Float32Array, triplets: Triplet[], alpha: number): void {
@@ -99,29 +95,8 @@ test('semi-hard mining picks the closest negative beyond the positive, else the 
   assert.ok(Math.abs(loss - 3 / 4) < 1e-4, `loss ${loss}`);
 });
 
-/** A small labelled set: a few LFW identities from the saved embeddings file, else synthetic. */
-async function smallSet(): Promise<{ dim: number; embeddings: Float32Array; labels: Int32Array }> {
-  if (existsSync(EMB_FILE)) {
-    const f = await readEmbeddingsFile(EMB_FILE);
-    const byId = new Map<number, number[]>();
-    f.labels.forEach((l, i) => {
-      byId.set(l, [...(byId.get(l) ?? []), i]);
-    });
-    const ids = [...byId.entries()].filter(([, v]) => v.length >= 6).slice(0, 8);
-    const rows = ids.flatMap(([, v]) => v.slice(0, 6));
-    const embeddings = new Float32Array(rows.length * f.dim);
-    rows.forEach((r, i) => {
-      embeddings.set(f.embeddings.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim);
-    });
-    const labels = Int32Array.from(ids.flatMap(([, v], k) => v.slice(0, 6).map(() => k)));
-    return { dim: f.dim, embeddings, labels };
-  }
-  const s = syntheticEmbeddings({ n: 48, identities: 8, dim: 64, seed: 4 });
-  return { dim: s.dim, embeddings: s.embeddings, labels: s.labels };
-}
-
 test('training lowers the triplet loss on a small real set (synthetic when the file is absent)', async () => {
-  const set = await smallSet();
+  const set = await smallLabelledSet(8);
   // α = 1 so that the pre-trained embedder still violates some triplets.
   const alpha = 1;
   const all = (a: Adapter) => {
@@ -153,7 +128,7 @@ test('training lowers the triplet loss on a small real set (synthetic when the f
 });
 
 test('training honours an AbortSignal', async () => {
-  const set = await smallSet();
+  const set = await smallLabelledSet(8);
   const ac = new AbortController();
   ac.abort(new Error('stop'));
   await assert.rejects(trainAdapter(set, { steps: 5, signal: ac.signal }), /stop/);
