@@ -264,6 +264,16 @@ function kernelBody(fused: boolean): number[] {
     ADD,
     ...set(J),
   ];
+  /** Address of int32 word i + r of the array at param `array` (cuts, counts). */
+  const rowWord = (array: number, r: number) => [
+    ...get(array),
+    ...get(I),
+    ...i32(r),
+    ADD,
+    ...i32(4),
+    MUL,
+    ADD,
+  ];
   const quadStart = fused
     ? rows.flatMap((r) => [
         // RB = (i + r)·rowStride·4; CUT = cuts[i + r]; C = 0
@@ -275,13 +285,7 @@ function kernelBody(fused: boolean): number[] {
         ...i32(4),
         MUL,
         ...set(RB[r]!),
-        ...get(CUTS),
-        ...get(I),
-        ...i32(r),
-        ADD,
-        ...i32(4),
-        MUL,
-        ADD,
+        ...rowWord(CUTS, r),
         ...I32_LOAD,
         ...set(CUT[r]!),
         ...i32(0),
@@ -291,13 +295,7 @@ function kernelBody(fused: boolean): number[] {
   const quadEnd = fused
     ? rows.flatMap((r) => [
         // counts[i + r] = C / 4
-        ...get(COUNTS),
-        ...get(I),
-        ...i32(r),
-        ADD,
-        ...i32(4),
-        MUL,
-        ADD,
+        ...rowWord(COUNTS, r),
         ...get(C[r]!),
         ...i32(2),
         SHR_U,
