@@ -197,7 +197,16 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
         </span>
       ) : (
         <>
+          {/* The count and its × first: where a narrow window wraps the buttons, the × is not left alone. */}
           <span className="selection-count">{plural(n, 'face')} selected</span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Clear selection"
+            onClick={actions.clearFaceSelection}
+          >
+            <CloseIcon size={16} />
+          </button>
           <button type="button" className="button" disabled={busy} onClick={() => setMoving(true)}>
             <MoveIcon size={16} /> {unassigned ? 'Add to person…' : 'Move to…'}
           </button>
@@ -239,14 +248,6 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
               )}
             </>
           )}
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Clear selection"
-            onClick={actions.clearFaceSelection}
-          >
-            <CloseIcon size={16} />
-          </button>
         </>
       )}
       {moving && (
