@@ -72,12 +72,27 @@ export async function modelsCommand(args: string[]): Promise<number> {
     `Models folder: ${report.models_dir ?? '(none: pass --models-dir or set KITH_MODELS_DIR)'}\n`,
   );
   process.stdout.write(`Execution providers: ${report.providers.join(', ')}\n\nPipelines:\n`);
-  for (const p of pipelines) {
-    const mark = p.id === report.auto ? '* ' : p.available ? '  ' : 'x ';
-    process.stdout.write(`${mark}${p.id.padEnd(22)} ${p.label}${p.available ? '' : ' (missing files)'}\n`);
-  }
+  const pipelineRows = pipelines.map((p) => [
+    p.id === report.auto ? '*' : p.available ? '' : 'x',
+    p.id,
+    `${p.label}${p.available ? '' : ' (missing files)'}`,
+  ]);
+  for (const line of alignColumns(pipelineRows)) process.stdout.write(`${line}\n`);
   process.stdout.write('\nModels:\n');
-  for (const m of models)
-    process.stdout.write(`  ${m.ok ? 'ok ' : 'MISSING'} ${m.id.padEnd(22)} ${m.path ?? m.error}\n`);
+  const modelRows = models.map((m) => [' ', m.ok ? 'ok' : 'MISSING', m.id, m.path ?? m.error ?? '']);
+  for (const line of alignColumns(modelRows)) process.stdout.write(`${line}\n`);
   return 0;
+}
+
+/** Rows of cells as lines whose columns line up (each as wide as its widest cell; the last unpadded). */
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows)
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join(' ')
+      .trimEnd(),
+  );
 }

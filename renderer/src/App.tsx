@@ -14,7 +14,7 @@ import { ShortcutsHelp } from './components/ShortcutsHelp.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { UnassignedView } from './components/UnassignedView.tsx';
-import { AppContext, useActions, useApp, useClient } from './context.ts';
+import { AppContext, useActions, useApp, useAppState, useClient } from './context.ts';
 import { type AppStore, createAppStore, type Prefetched } from './store/app-store.ts';
 
 export function App({
@@ -58,6 +58,7 @@ function isTyping(target: EventTarget | null): boolean {
 function useShortcuts() {
   const actions = useActions();
   const client = useClient();
+  const state = useAppState();
   useEffect(() => {
     const command = (c: EventPayload<'menu'>['command']) => {
       switch (c) {
@@ -92,7 +93,15 @@ function useShortcuts() {
       const mod = e.metaKey || e.ctrlKey;
       if (isTyping(e.target)) return; // text fields keep their own undo and keys
       const key = e.key.toLowerCase();
-      if (mod && key === 'z') {
+      if (e.altKey && !mod && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+        e.preventDefault();
+        void actions.goHistory(e.key === 'ArrowLeft' ? -1 : 1);
+      } else if (e.key === 'Escape' && !e.defaultPrevented && !mod && !e.altKey) {
+        // Out of a person, back to People (a dialog or a selection takes Escape first).
+        const s = state();
+        if (s.route.view === 'person' && !s.photo && !s.dialog && !s.shortcutsOpen && !s.review)
+          void actions.navigate({ view: 'people' });
+      } else if (mod && key === 'z') {
         e.preventDefault();
         command(e.shiftKey ? 'redo' : 'undo');
       } else if (mod && key === 'y') {
@@ -115,7 +124,7 @@ function useShortcuts() {
       window.removeEventListener('keydown', onKey);
       off();
     };
-  }, [actions, client]);
+  }, [actions, client, state]);
 }
 
 function Shell() {

@@ -29,3 +29,8 @@ export function useActions(): AppState['actions'] {
 export function useClient(): KithClient {
   return useAppContext().client;
 }
+
+/** Reads the current state without subscribing (for event handlers). */
+export function useAppState(): () => AppState {
+  return useAppContext().store.getState;
+}

@@ -9,7 +9,10 @@ import sharp from 'sharp';
 import { ApiError } from '../../shared/api.ts';
 import { type MediaRequest, PHOTO_SIZES } from '../../shared/media.ts';
 import type { Library } from '../store/library.ts';
+import { FACE_CROP_VERSION, faceCrop, tileLayout } from './face-crop.ts';
 import { type FaceLookup, ServiceQueries } from './queries.ts';
+
+export { faceCrop } from './face-crop.ts';
 
 export interface MediaFile {
   body: Buffer;
@@ -31,21 +34,6 @@ export interface MediaServiceOptions {
 export function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/** A square around the face with some context, clamped inside the photo. */
-export function faceCrop(
-  box: { x: number; y: number; w: number; h: number },
-  width: number,
-  height: number,
-  context = 1.6,
-): { left: number; top: number; side: number } {
-  const side = Math.max(1, Math.min(Math.round(Math.max(box.w, box.h) * context), width, height));
-  const cx = box.x + box.w / 2;
-  const cy = box.y + box.h / 2;
-  const left = Math.min(Math.max(0, Math.round(cx - side / 2)), width - side);
-  const top = Math.min(Math.max(0, Math.round(cy - side / 2)), height - side);
-  return { left, top, side };
 }
 
 /** Small LRU over byte size. */
@@ -120,13 +108,15 @@ export class MediaService {
       : this.photo(request.id, request.size === 'full' ? null : PHOTO_SIZES[request.size]);
   }
 
-  /** A square JPEG/WebP thumbnail of the face with a little context, `size` px wide. */
+  /** A square WebP thumbnail centred on the face (see face-crop.ts), `size` px wide. */
   async face(faceId: number, size: number): Promise<MediaFile> {
     const face = this.#queries.face(faceId);
     if (!face) throw new ApiError('not-found', `face ${faceId} not found`);
     this.#confine(face.path);
     const version = createHash('sha1')
-      .update(`${face.path}|${face.mtimeMs}|${face.x},${face.y},${face.w},${face.h}|${size}`)
+      .update(
+        `${face.path}|${face.mtimeMs}|${face.x},${face.y},${face.w},${face.h}|${size}|${FACE_CROP_VERSION}`,
+      )
       .digest('hex')
       .slice(0, 12);
     const key = `face:${faceId}:${version}`;
@@ -204,21 +194,32 @@ async function renderFace(face: FaceLookup, size: number): Promise<Buffer> {
     width = meta.autoOrient?.width ?? meta.width;
     height = meta.autoOrient?.height ?? meta.height;
   }
-  const { left, top, side } = faceCrop(face, width, height);
-  const scale = size / side;
+  const crop = faceCrop(face, width, height);
+  const tile = tileLayout(crop, size);
+  const scale = size / crop.side;
+  const { inside } = crop;
   const img = sharp(face.path, { autoOrient: true, failOn: 'none', limitInputPixels: 2 ** 28 });
+  let got: { width: number; height: number };
   if (scale < 1) {
     // Resize the whole photo first so libvips can shrink-on-load (JPEG DCT scaling), then cut the
-    // square out of the small image: several times faster than decoding at full size.
+    // face out of the small image: several times faster than decoding at full size.
     const rw = Math.max(1, Math.round(width * scale));
     const rh = Math.max(1, Math.round(height * scale));
-    const l = Math.min(Math.round(left * scale), rw - 1);
-    const t = Math.min(Math.round(top * scale), rh - 1);
-    img
-      .resize(rw, rh, { fit: 'fill' })
-      .extract({ left: l, top: t, width: Math.min(size, rw - l), height: Math.min(size, rh - t) });
+    const l = Math.min(Math.round(inside.left * scale), rw - 1);
+    const t = Math.min(Math.round(inside.top * scale), rh - 1);
+    got = { width: Math.min(tile.width, rw - l), height: Math.min(tile.height, rh - t) };
+    img.resize(rw, rh, { fit: 'fill' }).extract({ left: l, top: t, ...got });
   } else {
-    img.extract({ left, top, width: side, height: side }).resize(size, size, { fit: 'cover' });
+    got = { width: tile.width, height: tile.height };
+    img.extract(inside).resize(got.width, got.height, { fit: 'fill' });
   }
+  // Where the square reaches past the photo's edge: padding, so the face stays in the centre.
+  const right = size - tile.left - got.width;
+  const bottom = size - tile.top - got.height;
+  if (tile.left > 0 || tile.top > 0 || right > 0 || bottom > 0)
+    img.extend({ left: tile.left, top: tile.top, right, bottom, background: PAD });
   return img.webp({ quality: 82 }).toBuffer();
 }
+
+/** The colour past a photo's edge in a face tile: a neutral grey that reads in both themes. */
+const PAD = { r: 96, g: 96, b: 96 };

@@ -1,6 +1,7 @@
 // Writes. Every multi-row change runs in one transaction, so a crash leaves either all of it or none.
 import type Database from 'better-sqlite3';
 import type { Box, FaceQuality, Landmarks5 } from '../../../ml/types.ts';
+import { boxIou, sameFaceAsDrawn } from '../../shared/drawn-face.ts';
 import { blobOf } from './blobs.ts';
 import type {
   AssignmentRecord,
@@ -42,30 +43,10 @@ const CARRY_OVER_IOU = 0.5;
 const RESTORED_STATUS = `CASE WHEN status <> 'missing' THEN status
   WHEN skip_reason IS NOT NULL THEN 'skipped' WHEN analyzed_at IS NOT NULL THEN 'analyzed' ELSE 'pending' END`;
 
-function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
+const iou = boxIou;
 
-/**
- * Whether a box the user drew and another face box (detected or drawn) are one face: IoU ≥ 0.5,
- * or, since hands draw looser or tighter boxes than detectors, one box lies ≥ 70% inside the other
- * while being at least a quarter of its area.
- */
-export function sameFaceAsDrawn(drawn: Box, other: Box): boolean {
-  if (iou(drawn, other) >= CARRY_OVER_IOU) return true;
-  const ix = Math.max(0, Math.min(drawn.x + drawn.w, other.x + other.w) - Math.max(drawn.x, other.x));
-  const iy = Math.max(0, Math.min(drawn.y + drawn.h, other.y + other.h) - Math.max(drawn.y, other.y));
-  const inter = ix * iy;
-  const within = (inner: Box, outer: Box): boolean => {
-    const area = inner.w * inner.h;
-    return area > 0 && inter >= 0.7 * area && area >= 0.25 * outer.w * outer.h;
-  };
-  return within(other, drawn) || within(drawn, other);
-}
+// The rule lives in shared code: the photo viewer applies it while the user draws.
+export { sameFaceAsDrawn };
 
 /** Greedy one-to-one matching of old to new faces by box overlap, best pairs first. */
 function matchFaces(

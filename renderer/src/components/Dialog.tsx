@@ -14,9 +14,16 @@ export function Dialog(props: {
   const titleId = useId();
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, button');
-    (first ?? ref.current)?.focus();
-    return () => before?.focus?.();
+    // The marked element first, else the first that can take focus: a disabled button cannot (the
+    // photo viewer's first buttons are while it loads), and focus left behind would keep the keys.
+    const first =
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
+      ref.current?.querySelector<HTMLElement>('input:not(:disabled), button:not(:disabled)');
+    // Without scrolling: a long dialog (the shortcut list) opens at its title, not at its last button.
+    (first ?? ref.current)?.focus({ preventScroll: true });
+    return () => {
+      if (before?.isConnected) before.focus();
+    };
   }, []);
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -12,7 +12,6 @@ export const isScanActive = (scan: ScanStatus | null): boolean => scan !== null 
 export function LibraryView() {
   const status = useApp((s) => s.status);
   const scan = useApp((s) => s.scan);
-  const actions = useActions();
   const folders = status?.folders ?? [];
   const firstRun = folders.length === 0;
   return (
@@ -33,9 +32,6 @@ export function LibraryView() {
             <div className="view-title-row">
               <h1 className="view-title">Library</h1>
               <span className="view-count">{status ? plural(status.photos.analyzed, 'photo') : ''}</span>
-              <button type="button" className="button is-quiet" onClick={() => actions.setDialog('export')}>
-                Export…
-              </button>
             </div>
             <div className="cards">
               <Folders />
@@ -226,7 +222,8 @@ export function ScanProgress({ scan, compact = false }: { scan: ScanStatus; comp
             <dd>{num(scan.unchanged + scan.moved)}</dd>
           </div>
           <div>
-            <dt>Faces</dt>
+            {/* Found by this scan (beside Photos, the library's total, a bare "Faces" read as all). */}
+            <dt>New faces</dt>
             <dd>{num(scan.faces)}</dd>
           </div>
           <div>

@@ -197,7 +197,16 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
         </span>
       ) : (
         <>
+          {/* The count and its × first: where a narrow window wraps the buttons, the × is not left alone. */}
           <span className="selection-count">{plural(n, 'face')} selected</span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Clear selection"
+            onClick={actions.clearFaceSelection}
+          >
+            <CloseIcon size={16} />
+          </button>
           <button type="button" className="button" disabled={busy} onClick={() => setMoving(true)}>
             <MoveIcon size={16} /> {unassigned ? 'Add to person…' : 'Move to…'}
           </button>
@@ -239,14 +248,6 @@ export function FaceSelectionBar({ unassigned = false }: { unassigned?: boolean 
               )}
             </>
           )}
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Clear selection"
-            onClick={actions.clearFaceSelection}
-          >
-            <CloseIcon size={16} />
-          </button>
         </>
       )}
       {moving && (
@@ -290,13 +291,17 @@ export function faceGridHandlers(
 export function faceGridKeys(
   e: KeyboardEvent,
   actions: ReturnType<typeof useActions>,
-  options: { reject: boolean },
+  options: { reject: boolean; selected: boolean },
 ): void {
   if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
     e.preventDefault();
     actions.selectAllFaces();
   } else if (e.key === 'Escape') {
-    actions.clearFaceSelection();
+    // Handled only when there is a selection to clear: otherwise Escape goes back (App's keys).
+    if (options.selected) {
+      e.preventDefault();
+      actions.clearFaceSelection();
+    }
   } else if (options.reject && (e.key === 'Delete' || e.key === 'Backspace')) {
     e.preventDefault();
     void actions.rejectSelectedFaces();
@@ -314,7 +319,10 @@ function FacesGrid() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: keyboard shortcuts for the grid inside
-    <div className="grid-host" onKeyDown={(e) => faceGridKeys(e, actions, { reject: true })}>
+    <div
+      className="grid-host"
+      onKeyDown={(e) => faceGridKeys(e, actions, { reject: true, selected: selection.ids.length > 0 })}
+    >
       <VirtualGrid
         label={`Faces of ${displayName(detail.person)}`}
         count={faces.length}

@@ -3,6 +3,7 @@
 // step through the photos it was opened from; Escape closes.
 import { type PointerEvent, useLayoutEffect, useRef, useState } from 'react';
 import type { Box, PhotoFace } from '../../../electron/shared/api.ts';
+import { sameFaceAsDrawn } from '../../../electron/shared/drawn-face.ts';
 import { useActions, useApp, useClient } from '../context.ts';
 import { photoDate } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
@@ -57,6 +58,9 @@ export function PhotoViewer() {
   /** The drawn box in photo pixels. */
   const photoBox = (): Box | null =>
     rect && scale > 0 ? { x: rect.x / scale, y: rect.y / scale, w: rect.w / scale, h: rect.h / scale } : null;
+  /** The drawn box covers a face already marked (the service would refuse it): said while drawing. */
+  const drawnBox = photoBox();
+  const clash = !!drawnBox && !!detail?.faces.some((f) => sameFaceAsDrawn(drawnBox, f.box));
   const at = (e: PointerEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     const clamp = (v: number, max: number) => Math.min(Math.max(0, v), max);
@@ -185,18 +189,25 @@ export function PhotoViewer() {
                 onPointerUp={(e) => {
                   if (dragRef.current !== e.pointerId) return;
                   dragRef.current = null;
-                  // A click or a sliver is not a face: start again.
-                  if (rect && rect.w >= 8 && rect.h >= 8) setNaming(true);
+                  // A click or a sliver is not a face, and a marked face is not marked twice: start again.
+                  if (clash) {
+                    actions.toast(
+                      'That face is already marked on this photo: select its box to move it to a person instead.',
+                      'error',
+                    );
+                    setDrawn(null);
+                  } else if (rect && rect.w >= 8 && rect.h >= 8) setNaming(true);
                   else setDrawn(null);
                 }}
               >
                 {rect && (
                   <div
-                    className={`face-box is-drawn${busy ? ' is-pending' : ''}`}
+                    className={`face-box is-drawn${busy ? ' is-pending' : ''}${clash ? ' is-refused' : ''}`}
                     data-testid="drawn-box"
                     style={{ left: rect.x, top: rect.y, width: rect.w, height: rect.h }}
                   >
                     {busy && <span className="face-label">Adding…</span>}
+                    {clash && <span className="face-label">Already marked</span>}
                   </div>
                 )}
               </div>

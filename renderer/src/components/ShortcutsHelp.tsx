@@ -16,6 +16,7 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: ReadonlyArray<[stri
       [`${MOD}F or /`, 'Find a person'],
       [`${MOD}Z`, 'Undo'],
       [isMac ? '⇧⌘Z' : 'Ctrl+Shift+Z or Ctrl+Y', 'Redo'],
+      [isMac ? '⌥← ⌥→' : 'Alt+← Alt+→', 'Back / forward'],
       ['?', 'Show these shortcuts'],
     ],
   },
@@ -30,7 +31,7 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: ReadonlyArray<[stri
       ['Drag', `Select the faces under the rectangle (Shift or ${MOD}drag adds)`],
       [`${MOD}A`, 'Select all faces'],
       ['Delete', 'Not this person'],
-      ['Escape', 'Clear the selection'],
+      ['Escape', 'Clear the selection; on a person, back to People'],
     ],
   },
   {
@@ -45,6 +46,7 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: ReadonlyArray<[stri
     group: 'Photo viewer',
     keys: [
       ['← →', 'Previous / next photo'],
+      ['F', 'Add a face the scan missed (draw a box round it)'],
       ['Escape', 'Close'],
     ],
   },

@@ -10,6 +10,18 @@ export function Toasts() {
       {toasts.map((t) => (
         <div key={t.id} className={`toast${t.kind === 'error' ? ' is-error' : ''}`}>
           <span>{t.message}</span>
+          {t.openPersonId !== undefined && (
+            <button
+              type="button"
+              className="toast-action"
+              onClick={() => {
+                actions.dismissToast(t.id);
+                void actions.navigate({ view: 'person', personId: t.openPersonId! });
+              }}
+            >
+              Open
+            </button>
+          )}
           {t.undo && (
             <button
               type="button"

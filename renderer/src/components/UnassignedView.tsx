@@ -33,7 +33,10 @@ export function UnassignedView() {
   return (
     <section className="view" aria-label="Unassigned faces">
       {/* biome-ignore lint/a11y/noStaticElementInteractions: keyboard shortcuts for the grid inside */}
-      <div className="grid-host" onKeyDown={(e) => faceGridKeys(e, actions, { reject: false })}>
+      <div
+        className="grid-host"
+        onKeyDown={(e) => faceGridKeys(e, actions, { reject: false, selected: selection.ids.length > 0 })}
+      >
         <VirtualGrid
           label="Unassigned faces"
           count={faces.length}

@@ -18,6 +18,8 @@ import type {
 } from '../../../electron/shared/api.ts';
 import { ApiError } from '../../../electron/shared/api-core.ts';
 import type { KithClient } from '../api/client.ts';
+import { emptyHistory, forgetPeople, pushRoute, type RouteHistory, stepRoute } from './history.ts';
+import { type Change, OwnChanges } from './own-changes.ts';
 import type { Prefetched } from './prefetch.ts';
 import {
   bandSelect,
@@ -65,6 +67,8 @@ export interface Toast {
   kind: 'info' | 'error';
   /** Shows an Undo button (the toast of a correction). */
   undo: boolean;
+  /** Shows an Open button that goes to this person (e.g. the one a split made). */
+  openPersonId?: number;
 }
 
 export type PersonDetail = Output<'getPerson'>;
@@ -88,6 +92,8 @@ export interface AppState {
   /** Face models the settings offer, loaded when the settings are first shown. */
   pipelines: PipelineChoices | null;
   route: Route;
+  /** Routes behind and ahead of this one (Alt+← / Alt+→). */
+  history: RouteHistory;
   query: PeopleQuery;
   people: readonly PersonSummary[];
   peopleTotal: number;
@@ -124,6 +130,8 @@ export interface AppState {
 export interface AppActions {
   init(): Promise<void>;
   navigate(route: Route): Promise<void>;
+  /** One step back (-1) or forward (1) in the in-app history; false when there is none. */
+  goHistory(delta: -1 | 1): Promise<boolean>;
   refresh(): Promise<void>;
   setQuery(query: Partial<PeopleQuery>): Promise<void>;
   setPersonTab(tab: 'faces' | 'photos'): void;
@@ -187,7 +195,7 @@ export interface AppActions {
   undo(): Promise<void>;
   redo(): Promise<void>;
 
-  toast(message: string, kind?: Toast['kind'], undo?: boolean): void;
+  toast(message: string, kind?: Toast['kind'], undo?: boolean, openPersonId?: number): void;
   dismissToast(id: number): void;
 }
 
@@ -206,6 +214,18 @@ export type AppStore = StoreApi<AppState>;
 export const displayName = (p: { name: string | null }): string => p.name ?? 'Unnamed';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The toast of a merge: names who went where ("Merged Rose into Kit", "Merged 3 people into Ann");
+ * with no name to give, how many people became one.
+ */
+export function mergeMessage(sources: readonly (string | null)[], target: string | null): string {
+  const [only] = sources;
+  if (sources.length === 1 && (only || target))
+    return `Merged ${only ?? 'an unnamed person'} into ${target ?? 'an unnamed person'}`;
+  if (target) return `Merged ${plural(sources.length, 'person', 'people')} into ${target}`;
+  return `Merged ${sources.length + 1} people into one`;
+}
 
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;
@@ -232,15 +252,17 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
   let refreshing: Promise<void> | null = null;
   let again = false;
   let unsubscribe: Array<() => void> = [];
+  const own = new OwnChanges();
   /** The selection a drag-select started from (added to while Shift/Ctrl/Cmd is held). */
   let bandBase: Selection = emptySelection;
 
   const store = createStore<AppState>()((set, get) => {
-    const toast = (message: string, kind: Toast['kind'] = 'info', undo = false) => {
+    const toast = (message: string, kind: Toast['kind'] = 'info', undo = false, openPersonId?: number) => {
       const id = ++toastSeq;
+      const t: Toast = { id, message, kind, undo, ...(openPersonId !== undefined && { openPersonId }) };
       // One correction toast at a time: the newest replaces an older one.
       set((s) => ({
-        toasts: [...s.toasts.filter((t) => !(undo && t.undo)), { id, message, kind, undo }].slice(-4),
+        toasts: [...s.toasts.filter((x) => !(undo && x.undo)), t].slice(-4),
       }));
       if (toastMs > 0)
         setTimeout(() => get().actions.dismissToast(id), kind === 'error' ? toastMs * 1.5 : toastMs);
@@ -281,7 +303,12 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       } catch (err) {
         if (err instanceof ApiError && err.code === 'not-found') {
           // Merged away or emptied: back to People.
-          set({ route: { view: 'people' }, person: null, faceSelection: emptySelection });
+          set((s) => ({
+            route: { view: 'people' },
+            history: forgetPeople(s.history, [personId]),
+            person: null,
+            faceSelection: emptySelection,
+          }));
           return;
         }
         throw err;
@@ -344,22 +371,77 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       return refreshing;
     };
 
+    /**
+     * Reloads what a correction (or undo, redo) of `personIds` can have changed on screen: the People
+     * list (the service patches only those rows), the person shown if it is one of them, and the open
+     * view and photo. The library status only when counts can have changed (`status`).
+     */
+    const refreshChanged = async (personIds: readonly number[], status: boolean): Promise<void> => {
+      const s = get();
+      const work: Array<Promise<void>> = [loadPeople()];
+      if (status)
+        work.push(
+          api.getLibraryStatus().then((st) => {
+            set({ status: st, scan: st.scan });
+          }),
+        );
+      if (s.route.view === 'person' && personIds.includes(s.route.personId))
+        work.push(loadPerson(s.route.personId));
+      if (s.route.view === 'unassigned') work.push(loadUnassigned());
+      if (s.route.view === 'photos') work.push(loadPhotos());
+      if (s.photo) work.push(loadPhoto());
+      await Promise.all(work);
+    };
+
+    /** Runs the store's own correction, undo or redo; the matching `libraryChanged` is then ignored. */
+    const ownChange = async <T>(
+      reason: Change['reason'],
+      run: () => Promise<T>,
+      changed: (r: T) => CorrectionResult | null,
+    ): Promise<T> => {
+      own.start();
+      let result: CorrectionResult | null = null;
+      try {
+        const r = await run();
+        result = changed(r);
+        return r;
+      } finally {
+        const waiting = own.finish(result && { reason, personIds: result.personIds });
+        if (waiting.length > 0)
+          void refreshChanged(
+            waiting.flatMap((c) => c.personIds),
+            true,
+          ).catch(fail);
+      }
+    };
+
+    /** Ops that change no count in the library status. */
+    const COUNTS_KEPT = new Set(['rename', 'set-cover']);
+
     const correct = async (
       run: () => Promise<CorrectionResult>,
       message: (r: CorrectionResult) => string,
       after?: (r: CorrectionResult) => void | Promise<void>,
+      openPersonId?: (r: CorrectionResult) => number | undefined,
     ): Promise<void> => {
       set({ busy: true });
       try {
-        const r = await run();
+        const r = await ownChange('correction', run, (x) => x);
         await after?.(r);
-        await refresh();
-        toast(message(r), 'info', true);
+        await refreshChanged(r.personIds, !COUNTS_KEPT.has(r.op));
+        toast(message(r), 'info', true, openPersonId?.(r));
       } catch (err) {
         fail(err);
       } finally {
         set({ busy: false });
       }
+    };
+
+    /** A person's name as the store knows it (null: unnamed or unknown). */
+    const nameOrNull = (personId: number): string | null => {
+      const s = get();
+      if (s.person?.person.id === personId) return s.person.person.name;
+      return s.people.find((x) => x.id === personId)?.name ?? null;
     };
 
     const nameOf = (personId: number): string => {
@@ -385,6 +467,38 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       }
     };
 
+    /** Shows a route and loads its data (navigate and the history steps). */
+    const show = async (route: Route): Promise<void> => {
+      const cur = get().route;
+      const samePerson = route.view === 'person' && cur.view === 'person' && cur.personId === route.personId;
+      set({
+        route,
+        ...(samePerson
+          ? {}
+          : {
+              person: null,
+              faceSelection: emptySelection,
+              personTab: 'faces' as const,
+              suggestions: [],
+              review: null,
+            }),
+        ...(route.view === 'unassigned' ? {} : { unassignedSelection: emptySelection }),
+      });
+      try {
+        if (route.view === 'person') await loadPerson(route.personId);
+        else if (route.view === 'unassigned') await loadUnassigned();
+        else if (route.view === 'photos') await loadPhotos();
+        else if (route.view === 'people' && !get().peopleLoaded) await loadPeople();
+        else if (route.view === 'library') {
+          // The status too: its execution providers are filled in once the service has looked.
+          const [status] = await Promise.all([api.getLibraryStatus(), get().actions.loadSkipped()]);
+          set({ status, scan: status.scan });
+        }
+      } catch (err) {
+        fail(err);
+      }
+    };
+
     const actions: AppActions = {
       async init() {
         unsubscribe.forEach((u) => {
@@ -396,8 +510,9 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
             set({ scan });
             if (before !== undefined && !TERMINAL.has(before) && TERMINAL.has(scan.state)) void refresh();
           }),
-          api.on('libraryChanged', () => {
-            void refresh();
+          api.on('libraryChanged', ({ reason, personIds }) => {
+            if (reason !== 'correction' && reason !== 'undo' && reason !== 'redo') void refresh();
+            else if (own.event({ reason, personIds })) void refreshChanged(personIds, true).catch(fail);
           }),
         ];
         try {
@@ -423,36 +538,17 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
         }
       },
 
-      async navigate(route) {
-        const cur = get().route;
-        const samePerson =
-          route.view === 'person' && cur.view === 'person' && cur.personId === route.personId;
-        set({
-          route,
-          ...(samePerson
-            ? {}
-            : {
-                person: null,
-                faceSelection: emptySelection,
-                personTab: 'faces' as const,
-                suggestions: [],
-                review: null,
-              }),
-          ...(route.view === 'unassigned' ? {} : { unassignedSelection: emptySelection }),
-        });
-        try {
-          if (route.view === 'person') await loadPerson(route.personId);
-          else if (route.view === 'unassigned') await loadUnassigned();
-          else if (route.view === 'photos') await loadPhotos();
-          else if (route.view === 'people' && !get().peopleLoaded) await loadPeople();
-          else if (route.view === 'library') {
-            // The status too: its execution providers are filled in once the service has looked.
-            const [status] = await Promise.all([api.getLibraryStatus(), get().actions.loadSkipped()]);
-            set({ status, scan: status.scan });
-          }
-        } catch (err) {
-          fail(err);
-        }
+      navigate(route) {
+        set((s) => ({ history: pushRoute(s.history, s.route, route) }));
+        return show(route);
+      },
+
+      async goHistory(delta) {
+        const step = stepRoute(get().history, get().route, delta);
+        if (!step) return false;
+        set({ history: step.history });
+        await show(step.route);
+        return true;
       },
 
       refresh: () => refresh().catch(fail),
@@ -687,16 +783,34 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
         );
       },
 
-      mergePeople: (targetId, sourceIds) =>
-        correct(
+      mergePeople(targetId, sourceIds) {
+        // Names before the merge: the sources are gone after it.
+        const message = mergeMessage(
+          sourceIds.map((id) => nameOrNull(id)),
+          nameOrNull(targetId),
+        );
+        return correct(
           () => api.mergePeople({ targetId, sourceIds: [...sourceIds] }),
+          () => message,
           () => {
-            const target = get().people.find((p) => p.id === targetId);
-            const into = target?.name ? ` into ${target.name}` : '';
-            return `Merged ${plural(sourceIds.length + 1, 'person', 'people')}${into}`;
+            // The person shown was merged away: show the one it became (not a 404, not People).
+            const s = get();
+            const away = s.route.view === 'person' && sourceIds.includes(s.route.personId);
+            set({
+              peopleSelection: emptySelection,
+              history: forgetPeople(s.history, sourceIds),
+              ...(away && {
+                route: { view: 'person', personId: targetId },
+                person: null,
+                faceSelection: emptySelection,
+                personTab: 'faces' as const,
+                suggestions: [],
+                review: null,
+              }),
+            });
           },
-          () => set({ peopleSelection: emptySelection }),
-        ),
+        );
+      },
 
       moveSelectedFaces(to) {
         const { ids, key } = faceSelection();
@@ -732,6 +846,8 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
           () => api.splitFaces({ faceIds: [...ids] }),
           () => `Split ${plural(ids.length, 'face')} into a new person`,
           () => set({ faceSelection: emptySelection }),
+          // The new person is the second id the split names (the first is the one split from).
+          (r) => r.personIds[1],
         );
       },
 
@@ -761,9 +877,13 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       async undo() {
         set({ busy: true });
         try {
-          const { result } = await api.undo();
+          const { result } = await ownChange(
+            'undo',
+            () => api.undo(),
+            (x) => x.result,
+          );
           toast(result ? `Undid the ${OP_LABEL[result.op] ?? result.op}` : 'Nothing to undo');
-          await refresh();
+          if (result) await refreshChanged(result.personIds, true);
         } catch (err) {
           fail(err);
         } finally {
@@ -774,9 +894,13 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       async redo() {
         set({ busy: true });
         try {
-          const { result } = await api.redo();
+          const { result } = await ownChange(
+            'redo',
+            () => api.redo(),
+            (x) => x.result,
+          );
           toast(result ? `Redid the ${OP_LABEL[result.op] ?? result.op}` : 'Nothing to redo');
-          await refresh();
+          if (result) await refreshChanged(result.personIds, true);
         } catch (err) {
           fail(err);
         } finally {
@@ -796,6 +920,7 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
       settings: null,
       pipelines: null,
       route: { view: 'people' },
+      history: emptyHistory,
       query: { sort: 'size', search: '', includeHidden: false },
       people: [],
       peopleTotal: 0,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { effectiveThreshold } from '../../../electron/core/scan-job.ts';
 import type { ServiceEvent } from '../../../electron/core/service/library-service.ts';
-import { faceCrop, isInside } from '../../../electron/core/service/media.ts';
+import { isInside } from '../../../electron/core/service/media.ts';
 import { methods } from '../../../electron/shared/api.ts';
 import { PIPELINES } from '../../../ml/models/manifest.ts';
 import { type ApiFixture, apiCaller, buildApiFixture, EMBEDDER } from './fixtures.ts';
@@ -224,14 +224,11 @@ describe('library service', () => {
     await assert.rejects(fx.service.media.photo(id2, 480), { code: 'not-found' });
   });
 
-  test('isInside and faceCrop', () => {
+  test('isInside', () => {
     assert.equal(isInside('/a/b', '/a/b/c.jpg'), true);
     assert.equal(isInside('/a/b', '/a/b'), true);
     assert.equal(isInside('/a/b', '/a/bc/d.jpg'), false);
     assert.equal(isInside('/a/b', '/a/b/../c.jpg'), false);
-    assert.deepEqual(faceCrop({ x: 0, y: 0, w: 10, h: 10 }, 100, 100), { left: 0, top: 0, side: 16 });
-    assert.deepEqual(faceCrop({ x: 90, y: 90, w: 10, h: 10 }, 100, 100), { left: 84, top: 84, side: 16 });
-    assert.deepEqual(faceCrop({ x: 0, y: 0, w: 90, h: 90 }, 100, 50), { left: 20, top: 0, side: 50 });
   });
 
   test('every output schema accepts what the service returns (checked above by validateOutput)', () => {

@@ -114,7 +114,7 @@ describe('app store', () => {
     assert.match(lastToast()!.message, /Moved 1 face to/);
   });
 
-  test('merging the selected people keeps the named one; a merged-away person view returns to People', async () => {
+  test('merging the selected people keeps the named one; a merged-away person view shows the target', async () => {
     const [p1, p2] = s().people;
     await a().navigate({ view: 'person', personId: p2!.id });
     await a().renamePerson(p2!.id, 'Bea');
@@ -122,7 +122,13 @@ describe('app store', () => {
     a().selectPerson(p2!.id, 'toggle');
     await a().navigate({ view: 'person', personId: p1!.id });
     await a().mergeSelectedPeople();
-    assert.equal(s().route.view, 'people', 'p1 was merged into the named p2');
+    assert.deepEqual(s().route, { view: 'person', personId: p2!.id }, 'p1 was merged into the named p2');
+    assert.equal(s().person?.person.id, p2!.id);
+    assert.equal(lastToast()?.message, 'Merged an unnamed person into Bea');
+    assert.ok(
+      s().history.back.every((r) => r.view !== 'person' || r.personId !== p1!.id),
+      'the merged-away person is gone from the history',
+    );
     assert.equal(s().people.length, 2);
     assert.equal(s().people.find((p) => p.id === p2!.id)?.faceCount, 8);
     assert.deepEqual(s().peopleSelection.ids, []);
