@@ -162,6 +162,8 @@ interface Inspected {
   takenAt: string | null;
   /** The oriented pixels, ready for the shared decode steps. */
   open: () => Promise<Sharp>;
+  /** What a failure to decode those pixels means, where not what `classify` says. */
+  decodeError?: (err: unknown) => ImageSkipError;
 }
 
 /** Header checks shared by decode and probe: format allowed, decodable, within the pixel limit. */
@@ -260,7 +262,8 @@ async function inspectRaw(path: string, sniffed: string, limit: number): Promise
   const [width, height] = sameShape && info.size ? info.size : [pw, ph];
   const preview = jpeg;
   const open = async () => applyOrientation(sharp(preview, inputOptions(limit)), info.orientation);
-  return { format: kind.toLowerCase(), width, height, takenAt: info.takenAt, open };
+  const decodeError = (err: unknown) => noPreview(`damaged: ${vipsCause(err)}`);
+  return { format: kind.toLowerCase(), width, height, takenAt: info.takenAt, open, decodeError };
 }
 
 async function decodeInspected(
@@ -287,7 +290,7 @@ async function decodeInspected(
   try {
     out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw classify(err, name, info.format, limit);
+    throw info.decodeError?.(err) ?? classify(err, name, info.format, limit);
   }
   if (out.info.channels !== 3 || out.data.length !== out.info.width * out.info.height * 3) {
     throw new Error(`${name}: decoder returned ${out.info.channels} channels, expected packed RGB`);
