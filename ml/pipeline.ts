@@ -13,6 +13,7 @@ import {
 } from './detect/detectors.ts';
 import { Embedder } from './embed/embedder.ts';
 import { type DecodedImage, decodeImage } from './image/decode.ts';
+import { closeRawReader } from './image/raw.ts';
 import { modelById } from './models/manifest.ts';
 import type { ProviderName } from './models/providers.ts';
 import { ModelSession, resolvePipeline } from './models/registry.ts';
@@ -132,7 +133,8 @@ export class KithPipeline implements FacePipeline {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.sessions.map((m) => m.close()));
+    // This thread's exiftool process, started by the first RAW photo.
+    await Promise.all([...this.sessions.map((m) => m.close()), closeRawReader()]);
   }
 }
 

@@ -2,10 +2,14 @@
 // orientation applied (so coordinates match what users see), optionally shrunk on load. Bad input
 // never crashes a scan: every failure becomes an ImageSkipError with a stable reason.
 import { open, readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata, type OutputInfo, type SharpOptions } from 'sharp';
+import { extname } from 'node:path';
+import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { ImageSkipError, type SkipReason } from '../types.ts';
+import { decodeHeicPixels, heifHasTransform } from './heic.ts';
+import { applyOrientation, orientedSize, readOrientation } from './orient.ts';
+import { MIN_PREVIEW_SIDE, type RawInfo, readRawInfo, readRawPreview } from './raw.ts';
 import type { RgbImage } from './resize.ts';
-import { SNIFF_BYTES, sniffImageFormat } from './sniff.ts';
+import { isRawFile, SNIFF_BYTES, sniffImageFormat } from './sniff.ts';
 import { readTakenAt } from './taken-at.ts';
 
 export { cropResizeRgb, type Region, type RgbImage, resizeRgb } from './resize.ts';
@@ -34,7 +38,7 @@ export interface DecodedImage extends RgbImage {
   originalHeight: number;
   /** width / originalWidth: multiply decoded coordinates by 1/scale for original pixels. */
   scale: number;
-  /** Decoder that read it: 'jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heic', … */
+  /** Decoder that read it: 'jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heic', 'dng', 'nef', … */
   format: string;
   /** EXIF capture time as ISO 8601 local time (offset appended when EXIF has one), or null. */
   takenAt: string | null;
@@ -53,7 +57,10 @@ export interface ImageInfo {
 // never photos of people, and a larger attack surface for files we did not choose.
 const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'jp2', 'jxl']);
 
-/** Whether this sharp/libvips build decodes each kind of file (prebuilt sharp has AV1 but no HEVC). */
+/**
+ * Whether Kith decodes each kind of file. Prebuilt sharp has AV1 but no HEVC: HEIC then goes through
+ * libheif's WebAssembly build (`heicNative` says whether libvips could do it itself).
+ */
 export const supportedFormats: Readonly<Record<string, boolean>> = (() => {
   const canRead = (id: string): boolean => {
     const info = (sharp.format as unknown as Record<string, { input: { buffer: boolean } } | undefined>)[id];
@@ -68,7 +75,8 @@ export const supportedFormats: Readonly<Record<string, boolean>> = (() => {
     gif: canRead('gif'),
     tiff: canRead('tiff'),
     avif: canRead('heif') && (heif?.fileSuffix?.includes('.avif') ?? false),
-    heic: canRead('heif') && (heif?.fileSuffix?.includes('.heic') ?? false),
+    heic: canRead('heif'),
+    heicNative: canRead('heif') && (heif?.fileSuffix?.includes('.heic') ?? false),
     jp2: canRead('jp2'),
     jxl: canRead('jxl'),
   };
@@ -147,11 +155,15 @@ function formatName(meta: Metadata): string {
 type Input = string | Uint8Array;
 
 interface Inspected {
-  meta: Metadata;
   format: string;
+  /** Oriented size of the full-resolution image (for a RAW, of the RAW, not of its preview). */
   width: number;
   height: number;
   takenAt: string | null;
+  /** The oriented pixels, ready for the shared decode steps. */
+  open: () => Promise<Sharp>;
+  /** What a failure to decode those pixels means, where not what `classify` says. */
+  decodeError?: (err: unknown) => ImageSkipError;
 }
 
 /** Header checks shared by decode and probe: format allowed, decodable, within the pixel limit. */
@@ -167,9 +179,6 @@ async function inspect(input: Input, head: Uint8Array, name: string, limit: numb
   if (!PHOTO_FORMATS.has(meta.format)) {
     throw skip('unsupported-format', name, `${format.toUpperCase()} is not a photo format Kith reads`);
   }
-  if (format === 'heic' && !supportedFormats.heic) {
-    throw skip('unsupported-format', name, 'HEIC (HEVC) photos cannot be decoded by this build of libvips');
-  }
   if (!(meta.width > 0 && meta.height > 0)) throw skip('corrupt', name, 'image has no size');
   if (meta.width * meta.height > limit) {
     throw skip('too-large', name, `${meta.width}×${meta.height} is more than ${megapixels(limit)}`);
@@ -181,26 +190,92 @@ async function inspect(input: Input, head: Uint8Array, name: string, limit: numb
         ? input
         : Buffer.from(input.buffer, input.byteOffset, input.length)
       : undefined;
-  const takenAt = await readTakenAt(meta.exif, fallback);
+  const takenAt = await readTakenAt(meta.exif, fallback, meta.xmp, meta.iptc);
+  if (format === 'heic' && !supportedFormats.heicNative) return inspectWasmHeic(input, meta, name, takenAt);
   const { width, height } = meta.autoOrient;
-  return { meta, format, width, height, takenAt };
+  const open = async () => sharp(input, { ...inputOptions(limit), autoOrient: true });
+  return { format, width, height, takenAt, open };
 }
 
-async function decodeInput(
+/** HEIC through libheif's WebAssembly build, which hands back pixels but applies no EXIF turn. */
+async function inspectWasmHeic(
   input: Input,
-  head: Uint8Array,
+  meta: Metadata,
+  name: string,
+  takenAt: string | null,
+): Promise<Inspected> {
+  let bytes: Uint8Array;
+  try {
+    bytes = typeof input === 'string' ? await readFile(input) : input;
+  } catch (err) {
+    throw skip('unreadable', name, `cannot read file (${(err as Error).message})`, err);
+  }
+  // sharp reports the size with irot applied (libheif's header read), as the decoder returns it.
+  const orientation = heifHasTransform(bytes) ? 1 : await readOrientation(meta.exif);
+  const [width, height] = orientedSize(meta.width, meta.height, orientation);
+  const open = async () => {
+    let px: Awaited<ReturnType<typeof decodeHeicPixels>>;
+    try {
+      px = await decodeHeicPixels(bytes);
+    } catch (err) {
+      throw skip(
+        'corrupt',
+        name,
+        `damaged HEIC file (${err instanceof Error ? err.message : String(err)})`,
+        err,
+      );
+    }
+    const raw = { width: px.width, height: px.height, channels: 4 } as const;
+    return applyOrientation(sharp(px.data, { raw }), orientation);
+  };
+  return { format: 'heic', width, height, takenAt, open };
+}
+
+/** A RAW through its embedded JPEG preview, turned by the RAW's orientation. */
+async function inspectRaw(path: string, sniffed: string, limit: number): Promise<Inspected> {
+  const kind = extname(path).slice(1).toUpperCase() || sniffed.toUpperCase();
+  let info: RawInfo;
+  let jpeg: Buffer | undefined;
+  try {
+    info = await readRawInfo(path);
+    const best = info.previews[0];
+    if (best) jpeg = await readRawPreview(path, best.tag);
+  } catch (err) {
+    throw skip('unreadable', path, `cannot read ${kind} metadata (${(err as Error).message})`, err);
+  }
+  const noPreview = (why: string) =>
+    skip('unsupported-format', path, `${kind} file has no usable embedded JPEG preview (${why})`);
+  if (!jpeg || sniffImageFormat(jpeg) !== 'jpeg') throw noPreview('none found');
+  let meta: Metadata;
+  try {
+    meta = await sharp(jpeg, inputOptions(limit)).metadata();
+  } catch (err) {
+    throw noPreview(vipsCause(err));
+  }
+  if (Math.max(meta.width, meta.height) < MIN_PREVIEW_SIDE) {
+    throw noPreview(`only ${meta.width}×${meta.height}`);
+  }
+  const [pw, ph] = orientedSize(meta.width, meta.height, info.orientation);
+  // Boxes go in the RAW's own frame when the preview shows all of it (same shape); a preview
+  // cropped differently from what exiftool reports is taken as the frame itself.
+  const sameShape = info.size !== null && Math.abs(info.size[0] / info.size[1] - pw / ph) < 0.02;
+  const [width, height] = sameShape && info.size ? info.size : [pw, ph];
+  const preview = jpeg;
+  const open = async () => applyOrientation(sharp(preview, inputOptions(limit)), info.orientation);
+  const decodeError = (err: unknown) => noPreview(`damaged: ${vipsCause(err)}`);
+  return { format: kind.toLowerCase(), width, height, takenAt: info.takenAt, open, decodeError };
+}
+
+async function decodeInspected(
+  info: Inspected,
   name: string,
   options: DecodeOptions,
+  limit: number,
 ): Promise<DecodedImage> {
-  const limit = checkOptions(options);
-  const info = await inspect(input, head, name, limit);
   // flatten: transparent pixels become white (what viewers show) instead of arbitrary RGB behind
   // alpha 0; toColourspace('srgb') expands grey, converts CMYK and ICC profiles, and with
   // raw({ depth: 'uchar' }) reduces 16-bit images to 8 bits.
-  let pipeline = sharp(input, { ...inputOptions(limit), autoOrient: true })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .removeAlpha();
+  let pipeline = (await info.open()).flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
   if (options.maxSide !== undefined) {
     // resize() right after load lets libvips shrink-on-load (JPEG DCT scaling, WebP), several times
     // faster than decoding the full image and resampling it.
@@ -215,7 +290,7 @@ async function decodeInput(
   try {
     out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw classify(err, name, sniffImageFormat(head) ?? info.meta.format, limit);
+    throw info.decodeError?.(err) ?? classify(err, name, info.format, limit);
   }
   if (out.info.channels !== 3 || out.data.length !== out.info.width * out.info.height * 3) {
     throw new Error(`${name}: decoder returned ${out.info.channels} channels, expected packed RGB`);
@@ -264,15 +339,20 @@ async function readHead(path: string): Promise<Uint8Array> {
 
 /** Decodes a photo file to packed sRGB RGB; throws ImageSkipError for anything it cannot use. */
 export async function decodeImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
-  checkOptions(options);
+  const limit = checkOptions(options);
   const head = await readHead(path);
+  const sniffed = sniffImageFormat(head);
+  // A RAW is read by exiftool, which needs only its path.
+  if (sniffed && isRawFile(path, sniffed)) {
+    return decodeInspected(await inspectRaw(path, sniffed, limit), path, options, limit);
+  }
   let input: Input = path;
   try {
     if ((await stat(path)).size <= IN_MEMORY_MAX_BYTES) input = await readFile(path);
   } catch (err) {
     throw skip('unreadable', path, `cannot read file (${(err as Error).message})`, err);
   }
-  return decodeInput(input, head, path, options);
+  return decodeInspected(await inspect(input, head, path, limit), path, options, limit);
 }
 
 /** `decodeImage` for bytes already in memory (e.g. an embedded thumbnail or a test image). */
@@ -280,10 +360,11 @@ export async function decodeImageBuffer(
   bytes: Uint8Array,
   options: DecodeBufferOptions = {},
 ): Promise<DecodedImage> {
-  checkOptions(options);
+  const limit = checkOptions(options);
   const name = options.name ?? 'image buffer';
   if (bytes.length === 0) throw skip('empty-file', name, 'no bytes (0-byte image)');
-  return decodeInput(bytes, bytes.subarray(0, SNIFF_BYTES), name, options);
+  const info = await inspect(bytes, bytes.subarray(0, SNIFF_BYTES), name, limit);
+  return decodeInspected(info, name, options, limit);
 }
 
 /**
@@ -297,6 +378,10 @@ export async function probeImage(
 ): Promise<ImageInfo> {
   const limit = checkOptions(options);
   const head = await readHead(path);
-  const { width, height, format, takenAt } = await inspect(path, head, path, limit);
+  const sniffed = sniffImageFormat(head);
+  const { width, height, format, takenAt } =
+    sniffed && isRawFile(path, sniffed)
+      ? await inspectRaw(path, sniffed, limit)
+      : await inspect(path, head, path, limit);
   return { width, height, format, takenAt };
 }

@@ -2,6 +2,8 @@
 // tell "an image in a format this build cannot decode" (BMP, HEIC, RAW…) from "not an image at all"
 // when sharp refuses a file, and to say which format a damaged file claims to be.
 
+import { extname } from 'node:path';
+
 /** Bytes of the file head that `sniffImageFormat` looks at. */
 export const SNIFF_BYTES = 512;
 
@@ -67,4 +69,26 @@ export function sniffImageFormat(head: Uint8Array): string | null {
     .trimStart();
   if (/^<(svg|\?xml|!DOCTYPE svg)/i.test(text) && text.includes('<svg')) return 'svg';
   return null;
+}
+
+/** Lower-case RAW extensions (with the dot). */
+export const RAW_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.cr2',
+  '.cr3',
+  '.nef',
+  '.arw',
+  '.raf',
+  '.orf',
+  '.rw2',
+  '.dng',
+]);
+
+// Formats whose first bytes already say RAW; the others (CR2, NEF, ARW, DNG) are TIFF files whose
+// first image is often a thumbnail, so a TIFF is read as RAW when its extension says so.
+const SNIFFED_RAW = new Set(['cr3', 'raf', 'orf', 'rw2']);
+
+/** Whether a file is read as a RAW: by content where it tells, else a TIFF with a RAW extension. */
+export function isRawFile(path: string, sniffed: string | null): boolean {
+  if (sniffed !== null && SNIFFED_RAW.has(sniffed)) return true;
+  return sniffed === 'tiff' && RAW_EXTENSIONS.has(extname(path).toLowerCase());
 }

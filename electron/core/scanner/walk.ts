@@ -2,6 +2,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { RAW_EXTENSIONS } from '../../../ml/image/sniff.ts';
 
 /** Lower-case extensions (with the dot) the scanner picks up. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -15,6 +16,7 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.avif',
   '.heic',
   '.heif',
+  ...RAW_EXTENSIONS, // analysed through their embedded JPEG preview
 ]);
 
 /**

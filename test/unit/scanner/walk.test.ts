@@ -43,6 +43,17 @@ describe('walkImages', () => {
     assert.ok(first.type === 'file' && first.size === 1 && first.mtimeMs > 0 && first.root === root);
   });
 
+  test('picks up camera RAW files (CR2, CR3, NEF, ARW, RAF, ORF, RW2, DNG) in any case', async (t) => {
+    const root = tempDir(t, 'kith-walk-');
+    const raws = ['a.CR2', 'b.cr3', 'c.NEF', 'd.arw', 'e.RAF', 'f.orf', 'g.RW2', 'h.dng'];
+    for (const p of [...raws, 'i.xmp', 'j.thm']) touch(join(root, p));
+    const events = await collect([root]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'file').map((e) => relative(root, e.path)),
+      raws,
+    );
+  });
+
   test('follows symlinks but survives loops and never walks a folder twice', async (t) => {
     const root = tempDir(t, 'kith-walk-');
     const outside = tempDir(t, 'kith-walk-out-');
