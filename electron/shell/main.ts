@@ -15,8 +15,10 @@ import { buildMenu } from './menu.ts';
 import { handleProtocols, registerSchemes } from './protocols.ts';
 import { denyPermissionCheck, denyPermissionRequest, lockDown, withCsp } from './security.ts';
 import { ServiceHost } from './service-host.ts';
+import { runAsPrimary } from './single-instance.ts';
 import { createMainWindow } from './window.ts';
 
+// Runs built (dist/app/main.mjs, `npm run build`): the app root is two folders up, as from the source.
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const RENDERER_DIR = join(repo, 'dist', 'renderer');
@@ -27,8 +29,6 @@ app.setName('Kith');
 app.setPath('userData', userDataDir());
 app.enableSandbox();
 registerSchemes(protocol);
-
-if (!app.requestSingleInstanceLock()) app.quit();
 
 let win: BrowserWindow | null = null;
 let service: ServiceHost | null = null;
@@ -43,14 +43,14 @@ function createWindow(): BrowserWindow {
 
 app.on('web-contents-created', (_event, contents) => lockDown(contents));
 
-app.on('second-instance', () => {
+function focusWindow(): void {
   if (win) {
     if (win.isMinimized()) win.restore();
     win.focus();
   }
-});
+}
 
-app.whenReady().then(async () => {
+async function start(): Promise<void> {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler(denyPermissionRequest);
   ses.setPermissionCheckHandler(denyPermissionCheck);
@@ -98,7 +98,9 @@ app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
   });
-});
+}
+
+runAsPrimary(app, { start, onSecondInstance: focusWindow });
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

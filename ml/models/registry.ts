@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
+import { APP_ROOT, unpackedPath } from '../util/app-layout.ts';
 import { sha256File } from '../util/hash.ts';
 import {
   MODELS,
@@ -42,12 +43,27 @@ export function effectiveModelsDir(loc: ModelLocation): string | undefined {
   return dir ? resolve(dir) : undefined;
 }
 
+/**
+ * Where the build puts the default models' files (scripts/build-app.ts copies them out of their npm
+ * package, which is a devDependency, so the package carries the three files and not the package's
+ * hundreds of dependencies). Unpacked: onnxruntime reads the file natively.
+ */
+export const BUNDLED_MODELS_DIR = unpackedPath(join(APP_ROOT, 'dist', 'models'));
+
+/** Where an npm-shipped model is: the build's copy first, else the package in node_modules (a checkout). */
+function npmModelPath(source: { package: string; path: string }): string {
+  const built = join(BUNDLED_MODELS_DIR, basename(source.path));
+  if (existsSync(built)) return built;
+  try {
+    return join(dirname(require.resolve(`${source.package}/package.json`)), source.path);
+  } catch {
+    return built; // neither is there: the error names the build's copy
+  }
+}
+
 /** Absolute path where the model's file should be; does not check it exists. */
 export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
-  if (entry.source.kind === 'npm') {
-    const pkgDir = dirname(require.resolve(`${entry.source.package}/package.json`));
-    return join(pkgDir, entry.source.path);
-  }
+  if (entry.source.kind === 'npm') return npmModelPath(entry.source);
   const dir = effectiveModelsDir(loc);
   if (!dir) {
     throw new ModelFileError(

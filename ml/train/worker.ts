@@ -2,7 +2,7 @@
 // it keeps answering (training is seconds of tight numeric loops). Same code, same seed: the same
 // weights as finetune in-process (the numbers are plain IEEE float arithmetic in both).
 import { Worker } from 'node:worker_threads';
-import { tsWorkerUrl } from '../util/ts-worker.ts';
+import { workerUrl } from '../util/ts-worker.ts';
 import type { FinetuneOptions, FinetuneResult } from './finetune.ts';
 import type { TrainingSet } from './triplet.ts';
 
@@ -19,7 +19,7 @@ export type WorkerMessage =
   | { type: 'done'; result: FinetuneResult }
   | { type: 'error'; name: string; message: string };
 
-const ENTRY = new URL('./finetune-worker.ts', import.meta.url).href;
+const ENTRY = workerUrl(new URL('./finetune-worker.ts', import.meta.url), 'finetune-worker');
 
 /** finetune in a worker_thread; aborting the signal terminates the worker and rejects. */
 export function finetuneInWorker(set: TrainingSet, options: FinetuneOptions): Promise<FinetuneResult> {
@@ -27,7 +27,7 @@ export function finetuneInWorker(set: TrainingSet, options: FinetuneOptions): Pr
   signal?.throwIfAborted();
   const data: WorkerData = { set, options: rest };
   return new Promise<FinetuneResult>((resolve, reject) => {
-    const worker = new Worker(tsWorkerUrl(ENTRY), { workerData: data });
+    const worker = new Worker(ENTRY, { workerData: data });
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

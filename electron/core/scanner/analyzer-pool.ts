@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ImageSkipError, type PhotoAnalysis } from '../../../ml/types.ts';
-import { tsWorkerUrl } from '../../../ml/util/ts-worker.ts';
+import { workerExecArgv, workerModule, workerUrl } from '../../../ml/util/ts-worker.ts';
 import type {
   FromWorker,
   PackedAnalysis,
@@ -51,7 +51,7 @@ export interface AnalyzerPoolOptions {
   maxQueued?: number;
   /** A photo taking longer kills its worker (recorded as a crash). Default 120 000 ms; 0 = never. */
   taskTimeoutMs?: number;
-  /** Node flags for workers. Default: tsx's ESM loader, so workers run TypeScript from any cwd. */
+  /** Node flags for workers. Default from the sources: tsx's ESM loader, so workers run TypeScript from any cwd. */
   execArgv?: string[];
 }
 
@@ -81,8 +81,8 @@ interface Slot {
   exited: boolean;
 }
 
-const WORKER_URL = new URL('./analyzer-worker.ts', import.meta.url).href;
-const DEFAULT_PIPELINE_MODULE = new URL('../../../ml/pipeline.ts', import.meta.url).href;
+const WORKER_URL = workerUrl(new URL('./analyzer-worker.ts', import.meta.url), 'analyzer-worker');
+const DEFAULT_PIPELINE_MODULE = workerModule(new URL('../../../ml/pipeline.ts', import.meta.url), 'pipeline');
 
 function toError(e: SerializedError): Error {
   if (e.name === 'ImageSkipError' && e.reason) return new ImageSkipError(e.reason, e.message);
@@ -147,7 +147,7 @@ export class AnalyzerPool {
         threads,
       },
     };
-    this.#execArgv = options.execArgv ?? ['--import', import.meta.resolve('tsx')];
+    this.#execArgv = options.execArgv ?? workerExecArgv();
     this.#maxQueued = Math.max(1, options.maxQueued ?? this.size * 2);
     this.#timeoutMs = options.taskTimeoutMs ?? 120_000;
     this.#stats = { completed: 0, failed: 0, crashes: 0, queued: 0, perWorker: new Array(this.size).fill(0) };
@@ -208,7 +208,7 @@ export class AnalyzerPool {
   }
 
   #spawn(index: number): void {
-    const worker = new Worker(tsWorkerUrl(WORKER_URL), { workerData: this.#init, execArgv: this.#execArgv });
+    const worker = new Worker(WORKER_URL, { workerData: this.#init, execArgv: this.#execArgv });
     const slot: Slot = {
       index,
       worker,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LibraryTooNewError, type MigrateResult, migrate, schemaVersion } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
+import { nativeBindingOption } from './native-binding.ts';
 import { LibraryReader } from './reader.ts';
 import { LibraryWriter } from './writer.ts';
 
@@ -48,7 +49,7 @@ function configure(db: Database.Database): void {
 export function openLibrary(dir: string, options: OpenLibraryOptions = {}): Library {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, LIBRARY_FILE);
-  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+  const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000, ...nativeBindingOption() });
   try {
     configure(db);
     const migrated = migrate(db, migrations);
@@ -74,6 +75,7 @@ export function openLibraryReadonly(dir: string, options: OpenLibraryOptions = {
     readonly: true,
     fileMustExist: true,
     timeout: options.busyTimeoutMs ?? 5000,
+    ...nativeBindingOption(),
   });
   try {
     const v = schemaVersion(db);
