@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { type CorrectionResult, Corrections } from '../core/people/corrections.ts';
 import { LIBRARY_FILE, type Library, openLibrary } from '../core/store/library.ts';
+import { printable } from '../shared/names.ts';
 import { commonOptions, intOption, parse, UsageError } from './args.ts';
 
 /** Lines for the `kith` usage text (main.ts owns the text; these are the corrections' part). */
@@ -87,7 +88,7 @@ export async function personCommand(args: string[]): Promise<number> {
         return print(
           r,
           values.json,
-          now === null ? `#${personId} is unnamed now.` : `#${personId} is "${now}".`,
+          now === null ? `#${personId} is unnamed now.` : `#${personId} is "${printable(now)}".`,
         );
       }
       case 'merge': {
@@ -203,7 +204,10 @@ export async function historyCommand(args: string[]): Promise<number> {
     const entries = new Corrections(library).history(limit);
     if (values.json) process.stdout.write(`${JSON.stringify({ entries })}\n`);
     else {
-      const lines = entries.map((e) => `${e.correctionId}${e.undone ? ' (undone)' : ''}  ${e.summary}`);
+      // Summaries quote names, which an old library may hold with control characters.
+      const lines = entries.map(
+        (e) => `${e.correctionId}${e.undone ? ' (undone)' : ''}  ${printable(e.summary)}`,
+      );
       process.stdout.write(`${lines.length ? lines.join('\n') : 'No corrections yet.'}\n`);
     }
     return 0;
