@@ -12,7 +12,8 @@ import { commonOptions, intOption, parse, UsageError } from './args.ts';
 /** Lines for the `kith` usage text (main.ts owns the text; these are the corrections' part). */
 export const PEOPLE_VERBS_USAGE = `  person rename ID NAME… | person merge TARGET_ID ID… | person hide ID | person unhide ID
   person cover ID FACE_ID            [--library DIR] [--json]
-                   Name (an empty NAME clears it), merge into the first id, hide, show, set the cover face.
+                   Name (at most 200 characters, no control characters; an empty NAME clears it),
+                   merge into the first id, hide, show, set the cover face.
   face move FACE_ID… --to PERSON_ID|new | face split FACE_ID… | face reject FACE_ID…
   face confirm FACE_ID… --to PERSON_ID   [--library DIR] [--json]
                    Move faces (and keep them there), split them off into a new person, "not this
