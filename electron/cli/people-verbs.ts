@@ -6,12 +6,14 @@ import { join, resolve } from 'node:path';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { type CorrectionResult, Corrections } from '../core/people/corrections.ts';
 import { LIBRARY_FILE, type Library, openLibrary } from '../core/store/library.ts';
+import { printable } from '../shared/names.ts';
 import { commonOptions, intOption, parse, UsageError } from './args.ts';
 
 /** Lines for the `kith` usage text (main.ts owns the text; these are the corrections' part). */
 export const PEOPLE_VERBS_USAGE = `  person rename ID NAME… | person merge TARGET_ID ID… | person hide ID | person unhide ID
   person cover ID FACE_ID            [--library DIR] [--json]
-                   Name (an empty NAME clears it), merge into the first id, hide, show, set the cover face.
+                   Name (at most 200 characters, no control characters; an empty NAME clears it),
+                   merge into the first id, hide, show, set the cover face.
   face move FACE_ID… --to PERSON_ID|new | face split FACE_ID… | face reject FACE_ID…
   face confirm FACE_ID… --to PERSON_ID   [--library DIR] [--json]
                    Move faces (and keep them there), split them off into a new person, "not this
@@ -87,7 +89,7 @@ export async function personCommand(args: string[]): Promise<number> {
         return print(
           r,
           values.json,
-          now === null ? `#${personId} is unnamed now.` : `#${personId} is "${now}".`,
+          now === null ? `#${personId} is unnamed now.` : `#${personId} is "${printable(now)}".`,
         );
       }
       case 'merge': {
@@ -203,7 +205,10 @@ export async function historyCommand(args: string[]): Promise<number> {
     const entries = new Corrections(library).history(limit);
     if (values.json) process.stdout.write(`${JSON.stringify({ entries })}\n`);
     else {
-      const lines = entries.map((e) => `${e.correctionId}${e.undone ? ' (undone)' : ''}  ${e.summary}`);
+      // Summaries quote names, which an old library may hold with control characters.
+      const lines = entries.map(
+        (e) => `${e.correctionId}${e.undone ? ' (undone)' : ''}  ${printable(e.summary)}`,
+      );
       process.stdout.write(`${lines.length ? lines.join('\n') : 'No corrections yet.'}\n`);
     }
     return 0;

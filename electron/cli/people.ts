@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Box } from '../../ml/types.ts';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { LIBRARY_FILE, openLibraryReadonly } from '../core/store/library.ts';
+import { printable } from '../shared/names.ts';
 import { commonOptions, parse } from './args.ts';
 
 const boxArray = (b: Box): [number, number, number, number] => [
@@ -41,7 +42,8 @@ export async function peopleCommand(args: string[]): Promise<number> {
     }
     const lines = people.map((p) => {
       const photos = new Set(p.faces.map((f) => f.path)).size;
-      return `#${p.id} ${p.name ?? 'Unnamed'}: ${p.faces.length} faces in ${photos} photos`;
+      // printable: a name stored before the name rule (or taken from a photo) may hold escape codes.
+      return `#${p.id} ${p.name === null ? 'Unnamed' : printable(p.name)}: ${p.faces.length} faces in ${photos} photos`;
     });
     lines.push(`Unassigned faces: ${unassigned.length}`);
     process.stdout.write(`${lines.join('\n')}\n`);

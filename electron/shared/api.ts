@@ -11,6 +11,7 @@
 // Plain data only: this file runs in the renderer too (no Node, no Electron imports).
 import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './api-core.ts';
+import { checkName } from './names.ts';
 
 export {
   ApiError,
@@ -283,6 +284,16 @@ const DrawnBox = z.strictObject({
   w: z.number().finite().min(1).max(1e6),
   h: z.number().finite().min(1).max(1e6),
 });
+/**
+ * A person's name as the user typed it, under the name rule of names.ts (NFC, trimmed, ≤ 200
+ * characters, no control characters); an empty name clears it (null). A bad one is refused with why.
+ */
+const PersonName = z.string().transform((raw, ctx) => {
+  const checked = checkName(raw);
+  if (checked.ok) return checked.name;
+  ctx.addIssue({ code: 'custom', message: checked.problem });
+  return z.NEVER;
+});
 const Page = { offset: Count.max(10_000_000).default(0), limit: z.int().min(1).max(100_000).default(1000) };
 
 // ── the contract ──────────────────────────────────────────────────────────────────────────────────
@@ -362,7 +373,7 @@ export const methods = {
   ),
 
   // corrections (issue 3), each undoable
-  renamePerson: correction(z.strictObject({ personId: Id, name: z.string().trim().max(200).nullable() })),
+  renamePerson: correction(z.strictObject({ personId: Id, name: PersonName.nullable() })),
   mergePeople: correction(z.strictObject({ targetId: Id, sourceIds: z.array(Id).min(1).max(10_000) })),
   moveFaces: correction(z.strictObject({ faceIds: FaceIds, to: z.union([Id, z.literal('new')]) })),
   splitFaces: correction(z.strictObject({ faceIds: FaceIds })),

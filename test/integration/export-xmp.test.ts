@@ -2,7 +2,7 @@
 // MWG, Microsoft and IPTC tags exactly; a fresh library with the same detected faces imports the
 // sidecars and ends up with the same names on the same faces.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ExifTool } from 'exiftool-vendored';
@@ -11,10 +11,13 @@ import {
   ExportError,
   exportXmp,
   importRegions,
+  MAX_SIDECAR_BYTES,
+  MAX_SIDECAR_REGIONS,
   mwgRegionsOf,
   runExport,
   sidecarPath,
 } from '../../electron/core/export/index.ts';
+import { Corrections } from '../../electron/core/people/corrections.ts';
 import { needShared } from '../helpers/shared.ts';
 import { buildFixture, type Fixture, LAYOUT } from '../unit/export/fixture.ts';
 
@@ -153,5 +156,126 @@ describe('XMP export and import', { skip: needShared }, () => {
       runExport(fx.library.read, { format: 'xmp', out: join(file, 'x'), exiftool: et }),
       (err: unknown) => err instanceof ExportError && err.message.includes(`${file} is a file, not a folder`),
     );
+  });
+});
+
+describe('XMP names round-trip exactly; oversized sidecars are skipped', { skip: needShared }, () => {
+  let fx: Fixture;
+  let et: ExifTool;
+  before(async () => {
+    fx = await buildFixture({ people: true });
+    et = new ExifTool({ maxProcs: 1 });
+  });
+  after(async () => {
+    await et?.end();
+    fx?.close();
+  });
+
+  const personNamed = (name: string) => fx.library.read.listPeople().find((p) => p.name === name)!;
+  const namesIn = async (file: string) => {
+    const tags = (await et.read(file)) as unknown as Rec;
+    return {
+      people: tags.PersonInImage,
+      mwg: mwgRegionsOf(tags.RegionInfo).map((r) => r.name),
+      mp: ((tags.RegionInfoMP as { Regions: Array<{ PersonDisplayName: string }> }).Regions ?? []).map(
+        (r) => r.PersonDisplayName,
+      ),
+    };
+  };
+
+  test('"&amp;" and "&" stay as written, U+001F never splits a name, a re-export adds no duplicate', async () => {
+    const corrections = new Corrections(fx.library);
+    const obama = personNamed('Barack Obama');
+    const biden = personNamed('Joe Biden, "VP"');
+    corrections.renamePerson(obama.id, 'Tom &amp; Jerry & Co');
+    // A name stored before the name rule, with the unit separator exiftool-vendored joins lists with.
+    fx.library.write.renamePerson(biden.id, 'Ann\u001fMarie');
+    const side = sidecarPath(fx.paths['obama_and_biden.jpg']!, 'photo.jpg.xmp');
+    await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+    // Another app (writing its XML itself) adds a person and a face region of its own.
+    const stranger =
+      "<rdf:li rdf:parseType='Resource'><mwg-rs:Area stArea:x='0.9' stArea:y='0.9' stArea:w='0.1'" +
+      " stArea:h='0.1' stArea:unit='normalized'/><mwg-rs:Name>Stranger &amp; Co</mwg-rs:Name>" +
+      '<mwg-rs:Type>Face</mwg-rs:Type></rdf:li>';
+    writeFileSync(
+      side,
+      readFileSync(side, 'utf8')
+        .replace(/(<Iptc4xmpExt:PersonInImage>\s*<rdf:Bag>)/, '$1<rdf:li>Stranger &amp; Co</rdf:li>')
+        .replace(/(<mwg-rs:RegionList>\s*<rdf:Bag>)/, `$1${stranger}`),
+    );
+    const foreign = await namesIn(side);
+    assert.deepEqual(foreign.people, ['Stranger & Co', 'Tom &amp; Jerry & Co', 'Ann Marie']);
+    assert.deepEqual(foreign.mwg.sort(), ['Ann Marie', 'Stranger & Co', 'Tom &amp; Jerry & Co']);
+    for (let i = 0; i < 2; i++) {
+      await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+      const again = await namesIn(side);
+      assert.deepEqual(
+        again.people,
+        ['Tom &amp; Jerry & Co', 'Ann Marie', 'Stranger & Co'],
+        `export ${i + 2}`,
+      );
+      assert.deepEqual(again.mwg.sort(), ['Ann Marie', 'Stranger & Co', 'Tom &amp; Jerry & Co']);
+      assert.deepEqual(again.mp.sort(), ['Ann Marie', 'Tom &amp; Jerry & Co']);
+    }
+    // A renamed person's old name leaves the photo's list with its region.
+    corrections.renamePerson(obama.id, 'Barry');
+    await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+    assert.deepEqual((await namesIn(side)).people, ['Barry', 'Ann Marie', 'Stranger & Co']);
+
+    // And a fresh library reads the same names back.
+    corrections.renamePerson(obama.id, 'Tom &amp; Jerry & Co');
+    await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+    const fresh = await buildFixture({ root: fx.root, libraryName: 'fresh-names' });
+    try {
+      await importRegions(fresh.library, Object.values(fresh.paths), { exiftool: et });
+      const names = fresh.library.read.listPeople().map((p) => p.name);
+      assert.deepEqual(names.sort(), ['Ann Marie', 'Tom &amp; Jerry & Co']);
+    } finally {
+      fresh.library.close();
+    }
+  });
+
+  test('a sidecar over the size or region limit is skipped with a reason, before exiftool reads it', async () => {
+    const photo = fx.paths['obama1.jpg']!;
+    const side = sidecarPath(photo, 'photo.jpg.xmp');
+    await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+    const real = readFileSync(side, 'utf8');
+    // 1,001 junk regions beside the real one (the reported file had 100,000 in 20 MB).
+    const li = /<mwg-rs:RegionList>\s*<rdf:Bag>\s*(<rdf:li[\s\S]*?<\/rdf:li>)/.exec(real)![1]!;
+    const junk = li.replace(/<mwg-rs:Name>[^<]*</, '<mwg-rs:Name>Junk<');
+    const crowded = real.replace(li, li + junk.repeat(MAX_SIDECAR_REGIONS + 1));
+    // The photo's other sidecar name holds the one real region, so the names still arrive.
+    const other = sidecarPath(photo, 'photo.xmp');
+    writeFileSync(other, real);
+    writeFileSync(side, crowded);
+    const fresh = await buildFixture({ root: fx.root, libraryName: 'fresh-limits' });
+    try {
+      const t0 = performance.now();
+      const r = await importRegions(fresh.library, [photo], { exiftool: et });
+      assert.ok(performance.now() - t0 < 5000);
+      assert.equal(r.skipped.length, 1);
+      assert.equal(r.skipped[0]!.path, side);
+      assert.match(r.skipped[0]!.reason, /has 1002 face regions \(Kith reads sidecars with up to 1000\)/);
+      assert.equal(r.named, 1, 'the real region, from the sidecar within the limits');
+      // Too large: skipped whatever it holds.
+      writeFileSync(side, `${real}<!--${' '.repeat(MAX_SIDECAR_BYTES)}-->`);
+      const big = await importRegions(fresh.library, [photo], { exiftool: et });
+      assert.match(big.skipped[0]?.reason ?? '', /is 4\.0 MB \(Kith reads sidecars up to 4\.0 MB\)/);
+      // An export leaves such a sidecar alone and says so; the other photos still get theirs.
+      const before = readFileSync(side);
+      const out = await runExport(fx.library.read, { format: 'xmp', exiftool: et });
+      assert.ok(out.format === 'xmp');
+      assert.deepEqual(
+        out.errors.map((e) => e.path),
+        [side],
+      );
+      assert.match(out.errors[0]!.message, /Left the sidecar .* as it was: it is 4\.0 MB/);
+      assert.deepEqual(readFileSync(side), before);
+      assert.equal(out.written.length, 1);
+    } finally {
+      fresh.library.close();
+      rmSync(other, { force: true });
+      rmSync(side, { force: true });
+    }
   });
 });

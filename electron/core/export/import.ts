@@ -6,9 +6,11 @@
 // person", is left alone. Otherwise the face joins the person with that name (one is made if none),
 // as the user's own correction would (so re-clustering keeps it and undo can take it back).
 import type { ExifTool } from 'exiftool-vendored';
+import { cleanName } from '../../shared/names.ts';
 import { Corrections } from '../people/corrections.ts';
 import type { Library } from '../store/library.ts';
 import { iou, type NamedRegion } from './regions.ts';
+import type { SkippedSidecar } from './sidecar-limits.ts';
 import { readRegions, withExifTool } from './xmp.ts';
 
 /** Detector boxes and hand-drawn regions differ in margins; 0.3 pairs them without crossing faces. */
@@ -18,7 +20,7 @@ export interface ImportRegionsOptions {
   minIou?: number;
   exiftool?: ExifTool;
   /** Reads a photo's regions (tests, or a caller with its own reader); default: exiftool. */
-  readRegions?: (photo: string) => Promise<NamedRegion[]>;
+  readRegions?: (photo: string, onSkip: (skipped: SkippedSidecar) => void) => Promise<NamedRegion[]>;
 }
 
 export interface ImportRegionsResult {
@@ -33,6 +35,8 @@ export interface ImportRegionsResult {
   keptUser: number;
   /** Regions no detected face overlaps enough (or photos not in the library / not analysed). */
   unmatched: Array<{ path: string; name: string }>;
+  /** Sidecars not read, with why (too large, too many regions). */
+  skipped: SkippedSidecar[];
 }
 
 /** Greedy one-to-one matching, best overlap first. */
@@ -128,17 +132,23 @@ export async function importRegions(
     unchanged: 0,
     keptUser: 0,
     unmatched: [],
+    skipped: [],
   };
+  const onSkip = (s: SkippedSidecar) => result.skipped.push(s);
   const corrections = new Corrections(library);
   const byName = new Map<string, number>();
   for (const p of library.read.listPeople({ includeHidden: true })) {
     if (p.name && !byName.has(p.name)) byName.set(p.name, p.id);
   }
-  const run = async (read: (photo: string) => Promise<NamedRegion[]>) => {
+  const run = async (read: NonNullable<ImportRegionsOptions['readRegions']>) => {
     for (const path of photoPaths) {
       const photo = library.read.getPhotoByPath(path);
       if (photo?.status !== 'analyzed' || !photo.width || !photo.height) continue;
-      const regions = await read(path);
+      // Names enter the library here: whatever the reader gives goes through the name rule (cleaned).
+      const regions = (await read(path, onSkip)).flatMap((r) => {
+        const name = cleanName(r.name);
+        return name === null ? [] : [{ ...r, name }];
+      });
       if (regions.length === 0) continue;
       result.photos++;
       result.regions += regions.length;
@@ -158,6 +168,6 @@ export async function importRegions(
     }
   };
   if (options.readRegions) await run(options.readRegions);
-  else await withExifTool((et) => run((photo) => readRegions(et, photo)), options.exiftool);
+  else await withExifTool((et) => run((photo, skip) => readRegions(et, photo, skip)), options.exiftool);
   return result;
 }

@@ -27,6 +27,7 @@ export {
 } from './import.ts';
 export { type CollectOptions, collectFaces, type ExportFace } from './records.ts';
 export { mpRegionsOf, mwgRegionsOf, type NamedRegion, regionsOfTags } from './regions.ts';
+export { MAX_SIDECAR_BYTES, MAX_SIDECAR_REGIONS, type SkippedSidecar } from './sidecar-limits.ts';
 export {
   CSV_COLUMNS,
   type FacesJson,

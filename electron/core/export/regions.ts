@@ -7,6 +7,7 @@
 // Kith's boxes are in the pixels of the photo as displayed (EXIF orientation applied), and so are the
 // regions it writes: Lightroom, digiKam and Picasa also place regions on the displayed image.
 import type { Box } from '../../../ml/types.ts';
+import { cleanName } from '../../shared/names.ts';
 
 /** A named face region, normalised to the displayed image, top-left based. */
 export interface NamedRegion {
@@ -73,8 +74,9 @@ const num = (v: unknown): number | undefined => {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+/** A region's name under the name rule: another app's text is cleaned (shared/names.ts), not trusted. */
 const nameOf = (v: unknown): string | undefined => {
-  const s = typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+  const s = typeof v === 'string' ? cleanName(v) : typeof v === 'number' ? String(v) : null;
   return s && !IGNORED_NAMES.has(s) ? s : undefined;
 };
 

@@ -82,11 +82,24 @@ export const CSV_COLUMNS = [
   'model_id',
 ] as const;
 
-/** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * A text cell a spreadsheet would run as a formula (CSV injection: names can come from other people's
+ * XMP). OWASP's rule: a cell starting with = + - @, tab or carriage return gets a leading apostrophe,
+ * which spreadsheets show as text. Numbers are written as numbers; JSON keeps every name exact.
+ */
+export function neutralizeCell(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/**
+ * RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. Text is
+ * neutralised first, and a neutralised cell is always quoted (OWASP).
+ */
 function csvField(v: string | number | null): string {
   if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  if (typeof v === 'number') return String(v);
+  const s = neutralizeCell(v);
+  return s !== v || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export function facesCsv(faces: readonly ExportFace[]): string {

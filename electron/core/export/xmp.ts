@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, extname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
+import { cleanName } from '../../shared/names.ts';
 import { ensureDir, tempPathFor } from './atomic.ts';
 import { ExportError, fsError } from './errors.ts';
 import type { ExportFace } from './records.ts';
@@ -18,6 +19,7 @@ import {
   normalizeBox,
   regionsOfTags,
 } from './regions.ts';
+import { type SkippedSidecar, sidecarOverLimits } from './sidecar-limits.ts';
 
 /** `photo.jpg.xmp` (darktable, digiKam; no clash between photo.jpg and photo.cr2) or `photo.xmp` (Lightroom). */
 export type SidecarStyle = 'photo.jpg.xmp' | 'photo.xmp';
@@ -55,25 +57,61 @@ export interface PhotoRegions {
   regions: Array<{ name: string; area: NamedRegion['area'] }>;
 }
 
-/** Named faces grouped per photo, normalised to the photo; faces of unsized photos are dropped. */
+/**
+ * Named faces grouped per photo, normalised to the photo; faces of unsized photos are dropped. Names
+ * go out under the name rule: one stored before it (a control character, a lone surrogate) is cleaned.
+ */
 export function regionsByPhoto(faces: readonly ExportFace[]): PhotoRegions[] {
   const byPath = new Map<string, PhotoRegions>();
   for (const f of faces) {
-    if (!f.personName || !f.photoWidth || !f.photoHeight) continue;
+    const name = f.personName === null ? null : cleanName(f.personName);
+    if (!name || !f.photoWidth || !f.photoHeight) continue;
     let p = byPath.get(f.path);
     if (!p) {
       p = { path: f.path, width: f.photoWidth, height: f.photoHeight, regions: [] };
       byPath.set(f.path, p);
     }
-    p.regions.push({ name: f.personName, area: normalizeBox(f.box, f.photoWidth, f.photoHeight) });
+    p.regions.push({ name, area: normalizeBox(f.box, f.photoWidth, f.photoHeight) });
   }
   return [...byPath.values()];
+}
+
+/**
+ * Text for exiftool-vendored's writer, which hands values to exiftool with `-E` (HTML entities are
+ * decoded) but leaves `&` itself unencoded, so "Tom &amp; Jerry" was written as "Tom & Jerry". Values
+ * inside a structure (region names) are decoded a second time when exiftool parses the structure, so
+ * their `&` is encoded twice. The XMP round-trip test checks both against exiftool itself.
+ */
+const exiftoolText = (s: string, inStruct: boolean): string =>
+  s.replaceAll('&', inStruct ? '&#38;#38;' : '&#38;');
+
+/** exiftoolText on every string of a structure read back from a sidecar (regions of other apps we keep). */
+function exiftoolStruct(v: unknown): unknown {
+  if (typeof v === 'string') return exiftoolText(v, true);
+  if (Array.isArray(v)) return v.map(exiftoolStruct);
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exiftoolStruct(x)]));
+  }
+  return v;
+}
+
+/** Names of the people in the photo (IPTC PersonInImage) as exiftool read them: a list or one value. */
+function personInImage(v: unknown): string[] {
+  const all = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  const out: string[] = [];
+  for (const n of all) {
+    const name = typeof n === 'string' ? cleanName(n) : typeof n === 'number' ? String(n) : null;
+    if (name) out.push(name);
+  }
+  return out;
 }
 
 /** The tags to write: ours plus the existing regions ours do not cover. */
 export function regionTags(p: PhotoRegions, existing: Rec = {}): WriteTags {
   const ours = p.regions;
   const covered = (a: NamedRegion['area']) => ours.some((o) => iou(o.area, a) >= 0.5);
+  /** Names of the regions ours replace (an earlier export, or a name since changed in Kith). */
+  const replaced = new Set<string>();
   const oldMwg = existing.RegionInfo;
   const keptMwg: unknown[] = [];
   if (oldMwg && typeof oldMwg === 'object' && 'RegionList' in oldMwg) {
@@ -81,25 +119,34 @@ export function regionTags(p: PhotoRegions, existing: Rec = {}): WriteTags {
     for (const r of Array.isArray(old) ? old : [old]) {
       const parsed = mwgRegionsOf({ ...(oldMwg as Rec), RegionList: [r] })[0];
       // Keep non-face regions and faces elsewhere in the picture; drop the ones we re-write.
-      if (!parsed || !covered(parsed.area)) keptMwg.push(r);
+      if (parsed && covered(parsed.area)) replaced.add(parsed.name);
+      else keptMwg.push(r);
     }
   }
-  const keptMp = mpRegionsOf(existing.RegionInfoMP).filter((r) => !covered(r.area));
+  const oldMp = mpRegionsOf(existing.RegionInfoMP);
+  for (const r of oldMp) if (covered(r.area)) replaced.add(r.name);
+  const keptMp = oldMp.filter((r) => !covered(r.area));
   const names = [...new Set([...ours.map((r) => r.name), ...keptMp.map((r) => r.name)])];
-  const oldPeople = Array.isArray(existing.PersonInImage) ? existing.PersonInImage : [];
-  for (const n of oldPeople) if (typeof n === 'string' && !names.includes(n)) names.push(n);
+  // Other people the photo names (another app's list) stay; the names of replaced regions go with them.
+  for (const n of personInImage(existing.PersonInImage)) {
+    if (!names.includes(n) && !replaced.has(n)) names.push(n);
+  }
+  const field = (name: string) => exiftoolText(name, true);
   const tags = {
     RegionInfo: {
       AppliedToDimensions: { W: p.width, H: p.height, Unit: 'pixel' },
-      RegionList: [...ours.map((r) => ({ Area: mwgAreaOf(r.area), Name: r.name, Type: 'Face' })), ...keptMwg],
-    },
-    RegionInfoMP: {
-      Regions: [
-        ...ours.map((r) => ({ PersonDisplayName: r.name, Rectangle: mpRectangleOf(r.area) })),
-        ...keptMp.map((r) => ({ PersonDisplayName: r.name, Rectangle: mpRectangleOf(r.area) })),
+      RegionList: [
+        ...ours.map((r) => ({ Area: mwgAreaOf(r.area), Name: field(r.name), Type: 'Face' })),
+        ...keptMwg.map(exiftoolStruct),
       ],
     },
-    PersonInImage: names,
+    RegionInfoMP: {
+      Regions: [...ours, ...keptMp].map((r) => ({
+        PersonDisplayName: field(r.name),
+        Rectangle: mpRectangleOf(r.area),
+      })),
+    },
+    PersonInImage: names.map((n) => exiftoolText(n, false)),
   };
   // exiftool-vendored types RegionInfo's members narrowly; the shape above is what exiftool expects.
   return tags as unknown as WriteTags;
@@ -137,6 +184,8 @@ async function writeSidecar(et: ExifTool, target: string, p: PhotoRegions): Prom
   try {
     let existing: Rec = {};
     if (existsSync(target)) {
+      const over = sidecarOverLimits(target);
+      if (over) throw new ExportError(target, `Left the sidecar ${target} as it was: ${over}.`);
       try {
         copyFileSync(target, tmp);
       } catch (err) {
@@ -193,11 +242,23 @@ export async function exportXmp(
   return result;
 }
 
-/** Named face regions a photo carries: in its sidecars and in the image's own XMP. */
-export async function readRegions(et: ExifTool, photo: string): Promise<NamedRegion[]> {
+/**
+ * Named face regions a photo carries: in its sidecars and in the image's own XMP. A sidecar over the
+ * limits of sidecar-limits.ts is not parsed; it is passed to `onSkip` with the reason.
+ */
+export async function readRegions(
+  et: ExifTool,
+  photo: string,
+  onSkip?: (skipped: SkippedSidecar) => void,
+): Promise<NamedRegion[]> {
   const lists: NamedRegion[][] = [];
   for (const file of [...sidecarCandidates(photo), photo]) {
     if (!existsSync(file)) continue;
+    const over = file === photo ? null : sidecarOverLimits(file);
+    if (over) {
+      onSkip?.({ path: file, reason: `${over}; its names were not imported` });
+      continue;
+    }
     try {
       lists.push(regionsOfTags((await et.read(file)) as unknown as Rec));
     } catch {

@@ -26,6 +26,7 @@
 
 import { quantizeInt8 } from '../../../ml/embed/quantize.ts';
 import type { Box, FaceQuality, Landmarks5, Point } from '../../../ml/types.ts';
+import { checkName } from '../../shared/names.ts';
 import type { Library } from '../store/library.ts';
 import type {
   AssignmentRecord,
@@ -150,6 +151,7 @@ export type CorrectionErrorCode =
   | 'split-all'
   | 'unknown-photo'
   | 'invalid-box'
+  | 'invalid-name'
   | 'corrupt-log';
 
 /** A correction that cannot be made as asked; the transaction wrote nothing. */
@@ -170,6 +172,7 @@ export class CorrectionError extends Error {
         return 'not-found';
       case 'invalid-id':
       case 'invalid-box':
+      case 'invalid-name':
       case 'no-faces':
       case 'no-people':
         return 'invalid-request';
@@ -562,10 +565,11 @@ export class Corrections {
     this.#lib = library;
   }
 
-  /** Names a person (trimmed; an empty name clears it). */
+  /** Names a person under the name rule (shared/names.ts: trimmed, NFC; an empty name clears it). */
   renamePerson(personId: number, name: string | null): CorrectionResult {
-    const trimmed = name?.trim() ?? '';
-    return this.#run({ op: 'rename', personId, name: trimmed === '' ? null : trimmed });
+    const checked = checkName(name);
+    if (!checked.ok) throw new CorrectionError('invalid-name', checked.problem);
+    return this.#run({ op: 'rename', personId, name: checked.name });
   }
 
   /**

@@ -85,6 +85,27 @@ describe('the API contract', () => {
       name: 'Ann',
     });
     assert.deepEqual(parseInput('renamePerson', { personId: 2, name: null }), { personId: 2, name: null });
+    assert.deepEqual(parseInput('renamePerson', { personId: 2, name: '  ' }), { personId: 2, name: null });
+    assert.deepEqual(parseInput('renamePerson', { personId: 2, name: 'Jose\u0301' }), {
+      personId: 2,
+      name: 'Jos\u00e9',
+    });
+  });
+
+  test('renamePerson refuses names outside the name rule, saying why', () => {
+    rejects('renamePerson', { personId: 1, name: '\u001b]0;pwned\u0007Ann' }, 'name');
+    rejects('renamePerson', { personId: 1, name: 'a\u001fb' }, 'name');
+    rejects('renamePerson', { personId: 1, name: 'Ann\u0000' }, 'name');
+    rejects('renamePerson', { personId: 1, name: '\ud800' }, 'name');
+    rejects('renamePerson', { personId: 1, name: 'x'.repeat(201) }, 'name');
+    // 200 characters are 200 code points: 200 emoji (400 UTF-16 units) are a valid name.
+    assert.equal(parseInput('renamePerson', { personId: 1, name: '😀'.repeat(200) }).name, '😀'.repeat(200));
+    assert.throws(
+      () => parseInput('renamePerson', { personId: 1, name: 'Ann\u001b[2J' }),
+      (err: unknown) =>
+        err instanceof ApiError &&
+        /name: A name cannot contain a control character \(U\+001B\)/.test(err.message),
+    );
   });
 
   test('media addresses are ids and known sizes only', () => {

@@ -25,37 +25,8 @@ import {
   runExport,
 } from '../../../electron/core/export/index.ts';
 import { needShared } from '../../helpers/shared.ts';
+import { parseCsv } from './csv.ts';
 import { buildFixture, EMBEDDER, type Fixture } from './fixture.ts';
-
-/** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r') {
-      /* part of CRLF */
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('export', { skip: needShared }, () => {
   let fx: Fixture;

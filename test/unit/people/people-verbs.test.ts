@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../../electron/cli/args.ts';
+import { peopleCommand } from '../../../electron/cli/people.ts';
 import {
   faceCommand,
   historyCommand,
@@ -83,6 +84,38 @@ describe('kith person / face / undo / redo', () => {
     assert.match(redone.out, /^Redid correction \d+ \(merge\)\.\n$/);
     const nothing = await run(redoCommand, [...w.at, '--json']);
     assert.deepEqual(nothing, { code: 1, out: 'null\n' });
+  });
+
+  test('names: the name rule refuses bad ones; a stored name never reaches the terminal raw', async (t) => {
+    const w = await setup(t);
+    const pA = w.personOf(w.faces.A[0]!)!;
+    const refused: Array<[string, RegExp]> = [
+      ['Eve\u001b[2J', /control character \(U\+001B\)/],
+      ['a\u001fb', /control character \(U\+001F\)/],
+      ['\ud800', /lone surrogate/],
+      ['x'.repeat(300), /at most 200 characters \(this one has 300\)/],
+    ];
+    for (const [name, why] of refused) {
+      await assert.rejects(run(personCommand, ['rename', String(pA), name, ...w.at]), why);
+    }
+    assert.equal(w.lib.read.getPerson(pA)?.name, null, 'nothing was stored');
+    assert.equal((await run(historyCommand, [...w.at])).out, 'No corrections yet.\n');
+    const nfd = await run(personCommand, ['rename', String(pA), 'Jose\u0301', ...w.at]);
+    assert.equal(nfd.out, `#${pA} is "Jos\u00e9".\n`);
+
+    // A library from before the rule: the name and its log entry hold escape codes.
+    const evil = 'Eve\u001b]0;owned\u0007\u001b[2J\u009b31m';
+    w.lib.write.renamePerson(pA, evil);
+    w.lib.write.insertCorrection('rename', { personId: pA, name: evil }, {});
+    const people = await run(peopleCommand, [...w.at]);
+    const history = await run(historyCommand, [...w.at]);
+    for (const out of [people.out, history.out]) {
+      assert.doesNotMatch(out.replaceAll('\n', ''), /\p{Cc}/u, JSON.stringify(out));
+      assert.ok(out.includes('Eve\\x1b]0;owned\\x07\\x1b[2J\\x9b31m'), out);
+    }
+    // JSON stays exact (JSON.stringify escapes control characters itself).
+    const json = JSON.parse((await run(peopleCommand, [...w.at, '--json'])).out);
+    assert.equal(json.people.find((p: { id: number }) => p.id === pA).name, evil);
   });
 
   test('bad input gives clear errors', async (t) => {
