@@ -46,7 +46,10 @@ interface Manifest {
   dirs: string[];
 }
 
-type JournalRecord = { op: 'mkdir'; path: string } | { op: 'tmp'; path: string } | ({ op: 'made' } & Entry);
+type JournalRecord =
+  | { op: 'mkdir'; path: string }
+  | { op: 'tmp'; path: string }
+  | { op: 'made'; entry: Entry };
 
 export function entryOf(path: string, kind: LinkMode, src: string, st: BigIntStats): Entry {
   return {
@@ -134,7 +137,7 @@ export class FoldersManifest {
     // temp files were; the temp files go now.
     for (const r of this.#readJournal()) {
       if (r.op === 'mkdir') dirs.add(r.path);
-      else if (r.op === 'made') add(r);
+      else if (r.op === 'made') add(r.entry);
       else {
         const st = this.lstat(r.path);
         if (st?.isFile() || st?.isSymbolicLink()) rmSync(join(root, r.path), { force: true });
@@ -231,17 +234,16 @@ export class FoldersManifest {
     const text = readOwnFile(join(this.root, JOURNAL_FILE));
     const records: JournalRecord[] = [];
     for (const line of text?.split('\n') ?? []) {
-      let r: Partial<{ op: string; path: string }> | null;
+      let r: Partial<{ op: string; path: string; entry: unknown }> | null;
       try {
-        r = JSON.parse(line) as Partial<{ op: string; path: string }> | null; // a killed write leaves half a line
+        r = JSON.parse(line) as typeof r; // a killed write leaves half a line
       } catch {
         continue;
       }
-      if (typeof r?.path !== 'string') continue;
-      if (r.op === 'mkdir' || r.op === 'tmp') records.push({ op: r.op, path: r.path });
-      else if (r.op === 'made') {
-        const e = asEntry(r);
-        if (e) records.push({ op: 'made', ...e });
+      const entry = r?.op === 'made' ? asEntry(r.entry) : undefined;
+      if (entry) records.push({ op: 'made', entry });
+      else if ((r?.op === 'mkdir' || r?.op === 'tmp') && typeof r.path === 'string') {
+        records.push({ op: r.op, path: r.path });
       }
     }
     return records;

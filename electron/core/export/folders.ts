@@ -125,7 +125,7 @@ function place(m: FoldersManifest, rel: string, src: string, mode: LinkMode, sho
       else if (kind === 'symlink') symlinkSync(src, tmp);
       else copyFileSync(src, tmp, constants.COPYFILE_EXCL);
       const made = entryOf(rel, kind, src, lstatSync(tmp, { bigint: true }));
-      m.record({ op: 'made', ...made }); // before the rename: the inode is the same after it
+      m.record({ op: 'made', entry: made }); // before the rename: the inode is the same after it
       renameSync(tmp, abs);
       m.files.set(rel, made);
       return { made: kind };
