@@ -84,8 +84,12 @@ export async function exportCommand(args: string[]): Promise<number> {
           process.stdout.write(
             `${result.people} people, ${result.files} photos in ${result.out} ` +
               `(${result.linked.hard} hard links, ${result.linked.symlink} symlinks, ${result.linked.copy} copies; ` +
-              `${result.removed} stale removed)\n`,
+              `${result.removed} stale removed` +
+              `${result.conflicts.length ? `; ${result.conflicts.length} left alone, not made by Kith` : ''}` +
+              `${result.failed.length ? `; ${result.failed.length} failed` : ''})\n`,
           );
+          for (const c of result.conflicts) process.stderr.write(`kith: conflict: ${c.message}\n`);
+          for (const f of result.failed) process.stderr.write(`kith: ${f.message}\n`);
           break;
         case 'embeddings':
           process.stdout.write(
@@ -99,7 +103,11 @@ export async function exportCommand(args: string[]): Promise<number> {
           break;
       }
     }
-    return result.format === 'xmp' && result.errors.length > 0 ? 1 : 0;
+    // Something not exported (a file that failed, a place left alone) is a non-zero exit.
+    const incomplete =
+      (result.format === 'xmp' && result.errors.length > 0) ||
+      (result.format === 'folders' && result.conflicts.length + result.failed.length > 0);
+    return incomplete ? 1 : 0;
   } finally {
     library.close();
   }

@@ -228,7 +228,7 @@ export const ExportSummary = z.object({
   items: Count,
   /** One line saying what was written, for the user. */
   message: z.string(),
-  /** Files that could not be written (XMP); the rest of the export went through. */
+  /** Files that could not be written (XMP, folders) or were left alone (folders); the rest went through. */
   errors: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;

@@ -1,12 +1,13 @@
 // `kith export` end to end: formats, exit codes and messages for bad input.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { UsageError } from '../../electron/cli/args.ts';
 import { exportCommand } from '../../electron/cli/export.ts';
+import { collectFaces, personFolderName } from '../../electron/core/export/index.ts';
 import { needShared, repoRoot } from '../helpers/shared.ts';
 import { buildFixture, type Fixture } from '../unit/export/fixture.ts';
 
@@ -56,6 +57,19 @@ describe('kith export', { skip: needShared }, () => {
     const bad = await run(['export', '--library', lib, '--format', 'pdf', '--out', fx.root]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--format must be one of json, csv, folders, xmp, embeddings/);
+  });
+
+  test('folders: a file Kith did not make is left alone, named on stderr, and the exit is 1', async () => {
+    const out = join(fx.root, 'cli-folders');
+    const obama = collectFaces(fx.library.read).find((f) => f.personName === 'Barack Obama')!;
+    const mine = join(out, personFolderName(obama.personId, obama.personName), 'obama1.jpg');
+    mkdirSync(join(mine, '..'), { recursive: true });
+    writeFileSync(mine, 'mine');
+    const r = await run(['export', '--library', lib, '--format', 'folders', '--out', out, '--link', 'copy']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /3 people, 3 photos in .*0 stale removed; 1 left alone, not made by Kith\)/);
+    assert.ok(r.stderr.includes(`kith: conflict: ${mine} is in the way`), r.stderr);
+    assert.equal(readFileSync(mine, 'utf8'), 'mine');
   });
 
   // In-process from here on: each spawn costs seconds on a shared machine.

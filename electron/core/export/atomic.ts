@@ -3,13 +3,19 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ExportError, fsError } from './errors.ts';
+import { cutUtf8, NAME_MAX_BYTES } from './filenames.ts';
 
 let seq = 0;
 
-/** A temp path in the same folder (rename is only atomic within one file system). */
+/**
+ * A temp path in the same folder (rename is only atomic within one file system). The target's name is
+ * cut so that the temp name, longer by its marks, still fits where the target's name does.
+ */
 export function tempPathFor(target: string, ext = ''): string {
   seq++;
-  return join(dirname(target), `.${basename(target)}.kith-tmp-${process.pid}-${seq}${ext}`);
+  const tail = `.kith-tmp-${process.pid}-${seq}${ext}`;
+  const head = cutUtf8(basename(target), NAME_MAX_BYTES - 1 - Buffer.byteLength(tail));
+  return join(dirname(target), `.${head}${tail}`);
 }
 
 /** Creates `dir` (and parents) or explains clearly why it cannot. */

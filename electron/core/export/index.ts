@@ -14,7 +14,9 @@ export { type EmbeddingDtype, type EmbeddingsIndex, exportEmbeddings, npyBytes }
 export { ExportError } from './errors.ts';
 export {
   exportFolders,
+  type FoldersProblem,
   type FoldersResult,
+  JOURNAL_FILE,
   type LinkMode,
   MANIFEST_FILE,
   personFolderName,

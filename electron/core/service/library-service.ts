@@ -105,8 +105,10 @@ function exportSummary(r: ExportResult): ExportSummary {
         items: r.files,
         message:
           `${r.people} people, ${r.files} photos in ${r.out} (${r.linked.hard} hard links, ` +
-          `${r.linked.symlink} symlinks, ${r.linked.copy} copies; ${r.removed} stale removed).`,
-        errors: [],
+          `${r.linked.symlink} symlinks, ${r.linked.copy} copies; ${r.removed} stale removed)` +
+          `${r.conflicts.length ? `; ${r.conflicts.length} left alone (not made by Kith)` : ''}` +
+          `${r.failed.length ? `; ${r.failed.length} failed` : ''}.`,
+        errors: [...r.conflicts, ...r.failed],
       };
     case 'embeddings':
       return {
