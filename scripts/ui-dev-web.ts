@@ -1,14 +1,17 @@
-// `npm run dev:web [-- --library DIR] [--port N] [--pipeline ID] [--models-dir DIR] [--built]`
-// The real UI on the real core in a browser: the library service and the HTTP bridge in this process,
-// the renderer from Vite's dev server (mounted in the bridge, same origin; `--built` serves
-// dist/renderer instead). Prints the URL with this run's token.
+// `npm run dev:web [-- --library DIR] [--port N] [--pipeline ID] [--models-dir DIR] [--renderer DIR] [--hot]`
+// The real UI on the real core in a browser: the library service and the HTTP bridge in this process.
+// By default the bridge serves the built renderer (`--renderer`, default dist/renderer from
+// `npm run build:renderer`); `--hot`
+// mounts Vite's dev server behind the bridge's token instead (hot reload; see scripts/ui-dev-vite.ts).
+// Prints the URL with this run's token.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBridge } from '../electron/bridge/server.ts';
 import { defaultLibraryDir } from '../electron/core/paths.ts';
 import { LibraryService } from '../electron/core/service/library-service.ts';
 import { repoRoot } from '../test/helpers/shared.ts';
+import { type MountedVite, mountVite } from './ui-dev-vite.ts';
 
 const { values } = parseArgs({
   options: {
@@ -16,41 +19,33 @@ const { values } = parseArgs({
     port: { type: 'string' },
     pipeline: { type: 'string' },
     'models-dir': { type: 'string' },
+    renderer: { type: 'string' },
+    hot: { type: 'boolean', default: false },
+    // The default since --hot exists; still accepted.
     built: { type: 'boolean', default: false },
   },
 });
 
+const staticDir = resolve(values.renderer ?? join(repoRoot, 'dist/renderer'));
+if (!values.hot && !existsSync(join(staticDir, 'index.html'))) {
+  console.error(`${staticDir} holds no built UI: run \`npm run build:renderer\` first (or use --hot).`);
+  process.exit(1);
+}
 const libraryDir = resolve(values.library ?? defaultLibraryDir());
 const service = LibraryService.open({
   libraryDir,
   pipeline: values.pipeline,
   modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
 });
-const staticDir = resolve(repoRoot, 'dist/renderer');
-if (values.built && !existsSync(staticDir)) {
-  console.error('dist/renderer is missing: run `npm run build:renderer` first.');
-  process.exit(1);
-}
 const bridge = await startBridge({
   service,
   port: values.port === undefined ? 0 : Number(values.port),
-  ...(values.built ? { staticDir } : {}),
+  ...(values.hot ? {} : { staticDir }),
 });
-
-let vite: { close(): Promise<void> } | null = null;
-if (!values.built) {
-  const { createServer } = await import('vite');
-  const server = await createServer({
-    configFile: resolve(repoRoot, 'vite.config.ts'),
-    server: { middlewareMode: true, ws: { server: bridge.server } },
-    appType: 'spa',
-  });
-  bridge.setFallback((req, res, next) => server.middlewares(req, res, next));
-  vite = server;
-}
+const vite: MountedVite | null = values.hot ? await mountVite(bridge) : null;
 
 console.log(`Kith library: ${libraryDir}`);
-console.log(`Open: ${bridge.url}`);
+console.log(`Open: ${vite ? `${bridge.origin}${bridge.devBase}#token=${bridge.token}` : bridge.url}`);
 
 let closing = false;
 const stop = async () => {

@@ -11,6 +11,11 @@
 // - API calls are POST with a JSON body (so a cross-site form cannot forge one), at most 1 MiB, parsed
 //   and validated by the contract's zod schemas: anything malformed is a 400 with an error, never a crash.
 // - Media is served by photo or face id only, confined to the library's folders (see media.ts).
+// - A dev server (Vite, `dev:web --hot`) sees only requests under `/<token>/`: it can read source
+//   files, so a page that does not know the token (another local port, a foreign Origin) reaches
+//   nothing of it, not even its HMR socket (its path is that base too). Its editor launcher is refused.
+//   Every answer under it carries the UI's CSP (styles allowed by the page's nonce, for Vite's
+//   injected <style> tags) and no-referrer.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -45,9 +50,17 @@ export interface Bridge {
   readonly origin: string;
   /** The page URL with the token in its hash. */
   readonly url: string;
-  /** Requests the bridge does not answer itself (e.g. Vite's dev middleware). */
-  setFallback(handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): void;
+  /** The path a dev server is mounted at: `/<token>/` (see [Note: bridge security]). */
+  readonly devBase: string;
+  /** Mounts a dev server (Vite's middleware, configured with `base: devBase`) behind the token. */
+  setDevServer(dev: DevServer): void;
   close(): Promise<void>;
+}
+
+/** A dev server behind the bridge: its connect-style handler and the nonce its HTML gives styles. */
+export interface DevServer {
+  handle(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  styleNonce: string;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -97,7 +110,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const onError =
     options.onError ?? ((context: string, err: unknown) => console.error(`bridge: ${context}:`, err));
   const staticDir = options.staticDir ? resolve(options.staticDir) : null;
-  let fallback: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null = null;
+  let dev: DevServer | null = null;
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -203,6 +216,24 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return true;
   }
 
+  const notFound = (res: ServerResponse) => {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('Not found');
+  };
+
+  function devServer(d: DevServer, req: IncomingMessage, res: ServerResponse, path: string): void {
+    const m = /^\/([^/]*)(\/.*)?$/.exec(path);
+    // Vite matches its routes without regard to case (connect), so the check does too.
+    if (!m || !sameToken(m[1], token) || /^\/__open-in-editor/i.test(m[2] ?? '')) {
+      notFound(res);
+      return;
+    }
+    res.setHeader('content-security-policy', uiCsp([], d.styleNonce));
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-content-type-options', 'nosniff');
+    d.handle(req, res, () => notFound(res));
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
       const host = req.headers.host ?? '';
@@ -228,15 +259,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (await serveStatic(res, path)) return;
       }
-      if (fallback) {
-        fallback(req, res, () => {
-          res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('Not found');
-        });
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('Not found');
+      if (dev) devServer(dev, req, res, path);
+      else notFound(res);
     })().catch((err: unknown) => {
       onError(`${req.method} ${req.url}`, err);
       if (!res.headersSent) sendError(res, err);
@@ -261,8 +285,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     token,
     origin,
     url: `${origin}/#token=${token}`,
-    setFallback(handler) {
-      fallback = handler;
+    devBase: `/${token}/`,
+    setDevServer(d) {
+      dev = d;
     },
     close: async () => {
       unsubscribe();

@@ -1,11 +1,14 @@
 // What the UI is served with, in the browser bridge and in the Electron shell alike.
 
-/** The renderer's Content-Security-Policy: its own code only; images also from `extraImageSources`. */
-export function uiCsp(extraImageSources: readonly string[] = []): string {
+/**
+ * The renderer's Content-Security-Policy: its own code only; images also from `extraImageSources`;
+ * `styleNonce` also allows <style> tags with that nonce (Vite's dev server injects the CSS so).
+ */
+export function uiCsp(extraImageSources: readonly string[] = [], styleNonce?: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    styleNonce === undefined ? "style-src 'self'" : `style-src 'self' 'nonce-${styleNonce}'`,
     `img-src 'self' ${[...extraImageSources, 'data:', 'blob:'].join(' ')}`,
     "font-src 'self'",
     "connect-src 'self'",

@@ -1,10 +1,8 @@
 // Shared by the training tests: random unit rows, a small labelled set and the finite-difference
 // gradient check.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { syntheticEmbeddings } from '../../ml/cluster/synthetic.ts';
 import { type Adapter, adapterBackward, adapterForward } from '../../ml/train/adapter.ts';
-import { readEmbeddingsFile } from '../../ml/train/embeddings-file.ts';
 import { batchLoss, type Triplet, tripletLoss } from '../../ml/train/triplet.ts';
 
 /** n random rows of length dim on the unit sphere. */
@@ -54,31 +52,16 @@ export function worstGradientError(
   return worst;
 }
 
-/** lfw-dev faceplugin embeddings saved by `kith bench cluster --save-embeddings` (absent in CI). */
-export const LFW_EMBEDDINGS_FILE = new URL('../../scratch/lfw-faceplugin.emb', import.meta.url).pathname;
-
 /**
- * `identities` labelled people × 6 faces: LFW faces from LFW_EMBEDDINGS_FILE when it is there,
- * else synthetic ones.
+ * `identities` labelled people × 6 faces, synthetic (64-d, fixed seed): the same data on every machine,
+ * so a test checks the same thing everywhere. Real embeddings belong to the benchmarks (`kith bench
+ * finetune`), which read ../shared.
  */
-export async function smallLabelledSet(
-  identities: number,
-): Promise<{ dim: number; embeddings: Float32Array; labels: Int32Array }> {
-  if (existsSync(LFW_EMBEDDINGS_FILE)) {
-    const f = await readEmbeddingsFile(LFW_EMBEDDINGS_FILE);
-    const byId = new Map<number, number[]>();
-    f.labels.forEach((l, i) => {
-      byId.set(l, [...(byId.get(l) ?? []), i]);
-    });
-    const ids = [...byId.entries()].filter(([, v]) => v.length >= 6).slice(0, identities);
-    const rows = ids.flatMap(([, v]) => v.slice(0, 6));
-    const embeddings = new Float32Array(rows.length * f.dim);
-    rows.forEach((r, i) => {
-      embeddings.set(f.embeddings.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim);
-    });
-    const labels = Int32Array.from(ids.flatMap(([, v], k) => v.slice(0, 6).map(() => k)));
-    return { dim: f.dim, embeddings, labels };
-  }
+export function smallLabelledSet(identities: number): {
+  dim: number;
+  embeddings: Float32Array;
+  labels: Int32Array;
+} {
   const s = syntheticEmbeddings({ n: identities * 6, identities, dim: 64, seed: 4 });
   return { dim: s.dim, embeddings: s.embeddings, labels: s.labels };
 }

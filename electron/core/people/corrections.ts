@@ -25,7 +25,7 @@
 //   be done for them, and the rest of the correction is still restored.
 
 import { quantizeInt8 } from '../../../ml/embed/quantize.ts';
-import type { Box, FaceQuality, Landmarks5, Point } from '../../../ml/types.ts';
+import type { Box, FaceQuality, Landmarks5 } from '../../../ml/types.ts';
 import { checkName } from '../../shared/names.ts';
 import type { Library } from '../store/library.ts';
 import type {
@@ -35,29 +35,23 @@ import type {
   CorrectionRecord,
   PersonRecord,
 } from '../store/reader.ts';
+import {
+  argsOf,
+  type CorrectionOp,
+  type CorrectionPayload,
+  type ManualFaceRecord,
+  type PersonImage,
+  parsePayload,
+  parseUndoImage,
+  personPerson,
+  remapImage,
+  remapKey,
+  remapPayload,
+  remapPayloadFaces,
+  type UndoImage,
+} from './correction-log.ts';
 
-export type CorrectionOp =
-  | 'rename'
-  | 'merge'
-  | 'move'
-  | 'split'
-  | 'reject'
-  | 'confirm'
-  | 'set-hidden'
-  | 'set-cover'
-  | 'add-face';
-
-const OPS: ReadonlySet<string> = new Set<CorrectionOp>([
-  'rename',
-  'merge',
-  'move',
-  'split',
-  'reject',
-  'confirm',
-  'set-hidden',
-  'set-cover',
-  'add-face',
-]);
+export type { CorrectionOp, CorrectionPayload } from './correction-log.ts';
 
 export interface CorrectionResult {
   correctionId: number;
@@ -65,30 +59,6 @@ export interface CorrectionResult {
   /** People touched or created (for undo: those the undo touched, some may be gone again). */
   personIds: number[];
 }
-
-/**
- * What a correction was asked to do, with the ids it resolved (the person a move to 'new' made, the
- * person a split came from). Stored as the log's payload; redo re-applies it.
- */
-export type CorrectionPayload =
-  | { op: 'rename'; personId: number; name: string | null }
-  | { op: 'merge'; targetId: number; sourceIds: number[] }
-  | { op: 'move'; faceIds: number[]; to: number | 'new'; newPersonId?: number }
-  | { op: 'split'; faceIds: number[]; fromPersonId?: number; newPersonId?: number }
-  | { op: 'reject'; faceIds: number[] }
-  | { op: 'confirm'; faceIds: number[]; personId: number }
-  | { op: 'set-hidden'; personId: number; hidden: boolean }
-  | { op: 'set-cover'; personId: number; faceId: number }
-  | {
-      op: 'add-face';
-      photoId: number;
-      box: Box;
-      to: number | 'new';
-      face: ManualFaceRecord;
-      /** Resolved: the face row it made, and the person when `to` is 'new'. */
-      faceId?: number;
-      newPersonId?: number;
-    };
 
 /** A hand-drawn face's analysis (ml/manual-face.ts); no embedding when no face model could run. */
 export interface ManualFaceData {
@@ -98,18 +68,10 @@ export interface ManualFaceData {
   embedderId: string | null;
 }
 
-/** ManualFaceData as the log stores it (JSON): the embedding as base64 of its little-endian float32s. */
-interface ManualFaceRecord {
-  landmarks: Array<[number, number]> | null;
-  quality: FaceQuality | null;
-  embedding: string | null;
-  embedderId: string | null;
-}
-
 function faceRecordOf(f: ManualFaceData): ManualFaceRecord {
   const e = f.embedding;
   return {
-    landmarks: f.landmarks?.map(([x, y]): [number, number] => [x, y]) ?? null,
+    landmarks: f.landmarks,
     quality: f.quality,
     embedding: e && Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('base64'),
     embedderId: e ? f.embedderId : null,
@@ -119,7 +81,7 @@ function faceRecordOf(f: ManualFaceData): ManualFaceRecord {
 function faceDataOf(r: ManualFaceRecord): ManualFaceData {
   const bytes = r.embedding === null ? null : new Uint8Array(Buffer.from(r.embedding, 'base64'));
   return {
-    landmarks: r.landmarks && (r.landmarks.map(([x, y]): Point => [x, y]) as unknown as Landmarks5),
+    landmarks: r.landmarks,
     quality: r.quality,
     embedding: bytes && new Float32Array(bytes.buffer, 0, bytes.byteLength / 4),
     embedderId: r.embedderId,
@@ -184,38 +146,11 @@ export class CorrectionError extends Error {
 
 // ── undo image ──────────────────────────────────────────────────────────────────────────────
 
-/** A person the correction touched: its row before, or (created) when it was made. */
-type PersonImage =
-  | { id: number; before: PersonRecord; written: boolean; deleted: boolean }
-  | { id: number; before: null; createdAt: number };
-
-interface UndoImage {
-  v: 1;
-  people: PersonImage[];
-  assignments: Array<{ faceId: number; before: AssignmentRecord | null }>;
-  constraints: Array<{ key: ConstraintKey; before: ConstraintRecord | null }>;
-  /** Faces the correction made (hand-drawn): undo deletes them. */
-  faces?: number[];
-}
-
-function isUndoImage(x: unknown): x is UndoImage {
-  if (typeof x !== 'object' || x === null) return false;
-  const o = x as Record<string, unknown>;
-  return o.v === 1 && Array.isArray(o.people) && Array.isArray(o.assignments) && Array.isArray(o.constraints);
-}
-
 const facePerson = (faceId: number, personId: number): ConstraintKey => ({
   faceA: faceId,
   faceB: null,
   personId,
   otherPersonId: null,
-});
-
-const personPerson = (a: number, b: number): ConstraintKey => ({
-  faceA: null,
-  faceB: null,
-  personId: Math.min(a, b),
-  otherPersonId: Math.max(a, b),
 });
 
 const keyOf = (c: ConstraintKey): ConstraintKey => ({
@@ -400,120 +335,22 @@ class Change {
   }
 }
 
-// ── id re-mapping (see the note at the top) ───────────────────────────────────────────────────
+// ── log rows ─────────────────────────────────────────────────────────────────────────────────
 
-type IdMap = ReadonlyMap<number, number>;
-
-function remapPayload(p: CorrectionPayload, map: IdMap): CorrectionPayload {
-  const m = (id: number) => map.get(id) ?? id;
-  switch (p.op) {
-    case 'rename':
-    case 'confirm':
-    case 'set-hidden':
-    case 'set-cover':
-      return { ...p, personId: m(p.personId) };
-    case 'merge':
-      return { ...p, targetId: m(p.targetId), sourceIds: p.sourceIds.map(m) };
-    case 'move': {
-      const out: typeof p = { ...p, to: p.to === 'new' ? 'new' : m(p.to) };
-      if (p.newPersonId !== undefined) out.newPersonId = m(p.newPersonId);
-      return out;
-    }
-    case 'split': {
-      const out: typeof p = { ...p };
-      if (p.fromPersonId !== undefined) out.fromPersonId = m(p.fromPersonId);
-      if (p.newPersonId !== undefined) out.newPersonId = m(p.newPersonId);
-      return out;
-    }
-    case 'reject':
-      return p;
-    case 'add-face': {
-      const out: typeof p = { ...p, to: p.to === 'new' ? 'new' : m(p.to) };
-      if (p.newPersonId !== undefined) out.newPersonId = m(p.newPersonId);
-      return out;
-    }
+function payloadOf(row: CorrectionRecord): CorrectionPayload {
+  const p = parsePayload(row.op, row.payload);
+  if (typeof p === 'string') {
+    throw new CorrectionError('corrupt-log', `correction ${row.id}: unreadable ${row.op} payload: ${p}`);
   }
-}
-
-/** Face ids in a payload re-mapped (redo of an added face got another id). */
-function remapPayloadFaces(p: CorrectionPayload, map: IdMap): CorrectionPayload {
-  const m = (id: number) => map.get(id) ?? id;
-  if ('faceIds' in p) return { ...p, faceIds: p.faceIds.map(m) };
-  if (p.op === 'set-cover') return { ...p, faceId: m(p.faceId) };
   return p;
 }
 
-function remapKey(k: ConstraintKey, m: (id: number) => number): ConstraintKey {
-  if (k.otherPersonId !== null && k.personId !== null) return personPerson(m(k.personId), m(k.otherPersonId));
-  return { ...k, personId: k.personId === null ? null : m(k.personId) };
-}
-
-function remapImage(img: UndoImage, map: IdMap): UndoImage {
-  const m = (id: number) => map.get(id) ?? id;
-  return {
-    v: 1,
-    people: img.people.map((p) =>
-      p.before === null ? { ...p, id: m(p.id) } : { ...p, id: m(p.id), before: { ...p.before, id: m(p.id) } },
-    ),
-    assignments: img.assignments.map((a) => ({
-      faceId: a.faceId,
-      before: a.before && { ...a.before, personId: m(a.before.personId) },
-    })),
-    constraints: img.constraints.map((c) => {
-      const key = remapKey(c.key, m);
-      return { key, before: c.before && { ...c.before, ...key } };
-    }),
-  };
-}
-
-// ── payload (de)serialisation ─────────────────────────────────────────────────────────────────
-
-/** The payload without its op (the op has its own column). */
-function argsOf(p: CorrectionPayload): Record<string, unknown> {
-  const { op: _, ...args } = p;
-  return args;
-}
-
-function isIdList(x: unknown): x is number[] {
-  return Array.isArray(x) && x.every((v) => Number.isSafeInteger(v));
-}
-
-function payloadOf(row: CorrectionRecord): CorrectionPayload {
-  const bad = () => new CorrectionError('corrupt-log', `correction ${row.id}: unreadable ${row.op} payload`);
-  if (!OPS.has(row.op) || typeof row.payload !== 'object' || row.payload === null) throw bad();
-  const a = row.payload as Record<string, unknown>;
-  const id = (v: unknown) => Number.isSafeInteger(v);
-  const op = row.op as CorrectionOp;
-  const ok = (() => {
-    switch (op) {
-      case 'rename':
-        return id(a.personId) && (a.name === null || typeof a.name === 'string');
-      case 'merge':
-        return id(a.targetId) && isIdList(a.sourceIds);
-      case 'move':
-        return isIdList(a.faceIds) && (a.to === 'new' || id(a.to));
-      case 'split':
-      case 'reject':
-        return isIdList(a.faceIds);
-      case 'confirm':
-        return isIdList(a.faceIds) && id(a.personId);
-      case 'set-hidden':
-        return id(a.personId) && typeof a.hidden === 'boolean';
-      case 'set-cover':
-        return id(a.personId) && id(a.faceId);
-      case 'add-face':
-        return (
-          id(a.photoId) &&
-          typeof a.box === 'object' &&
-          a.box !== null &&
-          (a.to === 'new' || id(a.to)) &&
-          typeof a.face === 'object' &&
-          a.face !== null
-        );
-    }
-  })();
-  if (!ok) throw bad();
-  return { ...a, op } as CorrectionPayload;
+function undoImageOf(row: CorrectionRecord): UndoImage {
+  const img = parseUndoImage(row.undo);
+  if (typeof img === 'string') {
+    throw new CorrectionError('corrupt-log', `correction ${row.id}: unreadable undo data: ${img}`);
+  }
+  return img;
 }
 
 function summaryOf(p: CorrectionPayload): string {
@@ -626,18 +463,14 @@ export class Corrections {
       const row = read.lastDoneCorrection();
       if (!row) return null;
       const payload = payloadOf(row);
-      if (!isUndoImage(row.undo)) {
-        throw new CorrectionError('corrupt-log', `correction ${row.id}: unreadable undo data`);
-      }
-      const { map, personIds } = this.#restore(row.undo);
+      const { map, personIds } = this.#restore(undoImageOf(row));
       // Rows up to this one meant the restored person by its old id.
       if (map.size > 0) {
         for (const r of read.listCorrectionsBetween(0, row.id)) {
-          if (!isUndoImage(r.undo)) continue;
           write.updateCorrection(
             r.id,
             argsOf(remapPayload(payloadOf(r), map)),
-            remapImage(r.undo, map),
+            remapImage(undoImageOf(r), map),
             r.state,
           );
         }

@@ -253,6 +253,28 @@ describe('undo and redo', () => {
     assert.equal(w.lib.read.getPerson(intruder)!.name, 'Intruder');
   });
 
+  test('undoing a face added by hand after its person came back under a new id deletes the face', async (t) => {
+    const w = await world(t);
+    const photo = w.lib.read.getPhotoByPath('/photos/006.jpg')!;
+    const none = { landmarks: null, quality: null, embedding: null, embedderId: null };
+    const added = w.c.addFace(photo.id, { x: 400, y: 200, w: 80, h: 90 }, 'new', none);
+    const q = added.personIds[0]!;
+    const drawn = w.lib.read.listFaces(photo.id).find((f) => f.source === 'manual')!;
+    w.c.mergePeople(w.pA, [q]);
+    const intruder = w.lib.write.createPerson('Intruder');
+    assert.equal(intruder, q, 'the merged-away id is re-used');
+
+    w.c.undo(); // the merge: q comes back under a new id, and the add-face row follows it
+    const q2 = personOf(w, drawn.id)!;
+    assert.notEqual(q2, q);
+    assert.equal(w.c.undo()?.op, 'add-face');
+    assert.equal(w.lib.read.faceExists(drawn.id), false, 'the drawn face is gone');
+    assert.equal(w.lib.read.getPerson(q2), undefined);
+    assert.equal(w.lib.read.getPerson(intruder)!.name, 'Intruder');
+    assert.equal(w.c.redo()?.op, 'add-face');
+    assert.equal(w.lib.read.listFaces(photo.id).filter((f) => f.source === 'manual').length, 1);
+  });
+
   test('undo after a re-cluster puts back what the correction changed and drops the person it made', async (t) => {
     const w = await world(t);
     const split = w.c.splitFaces(w.faces.B2);
@@ -575,6 +597,47 @@ describe('invalid corrections', () => {
     assert.throws(() => w.c.redo(), { name: 'CorrectionError', code: 'face-not-in-person' });
     assert.deepEqual(snapshot(w.lib, true), before);
     assert.equal(w.c.canRedo(), true);
+  });
+
+  test('a log row that does not match its schema is refused as corrupt, and nothing is written', async (t) => {
+    const w = await world(t);
+    const raw = (id: number) =>
+      w.lib.db.prepare('SELECT payload, undo FROM corrections WHERE id = ?').get(id) as {
+        payload: string;
+        undo: string;
+      };
+    const put = (id: number, column: 'payload' | 'undo', value: unknown) =>
+      w.lib.db.prepare(`UPDATE corrections SET ${column} = ? WHERE id = ?`).run(JSON.stringify(value), id);
+    const refused = (fn: () => unknown, what: string) => {
+      const before = snapshot(w.lib, true);
+      assert.throws(fn, { name: 'CorrectionError', code: 'corrupt-log' }, what);
+      assert.deepEqual(snapshot(w.lib, true), before, `${what}: nothing written`);
+    };
+
+    // A drawn face whose stored analysis lost its fields, redone.
+    const photo = w.lib.read.getPhotoByPath('/photos/006.jpg')!;
+    const none = { landmarks: null, quality: null, embedding: null, embedderId: null };
+    const added = w.c.addFace(photo.id, { x: 400, y: 200, w: 80, h: 90 }, w.pA, none);
+    w.c.undo();
+    const addFace = JSON.parse(raw(added.correctionId).payload) as Record<string, unknown>;
+    put(added.correctionId, 'payload', { ...addFace, face: {} });
+    refused(() => w.c.redo(), 'redo of a drawn face without its analysis');
+    put(added.correctionId, 'payload', addFace);
+    assert.equal(w.c.redo()?.op, 'add-face');
+
+    // A person id that is not a number, in a row history lists.
+    const moved = w.c.moveFaces(w.faces.x, 'new');
+    const move = JSON.parse(raw(moved.correctionId).payload) as Record<string, unknown>;
+    put(moved.correctionId, 'payload', { ...move, newPersonId: 'abc' });
+    refused(() => w.c.history(), 'history with a malformed move');
+    put(moved.correctionId, 'payload', move);
+
+    // An undo image whose person has no id.
+    const renamed = w.c.renamePerson(w.pA, 'Ann');
+    const img = JSON.parse(raw(renamed.correctionId).undo) as { people: Array<Record<string, unknown>> };
+    put(renamed.correctionId, 'undo', { ...img, people: img.people.map(({ id: _, ...p }) => p) });
+    refused(() => w.c.undo(), 'undo with a malformed image');
+    assert.equal(w.lib.read.getPerson(w.pA)!.name, 'Ann');
   });
 
   test('error categories map onto the API error codes', () => {

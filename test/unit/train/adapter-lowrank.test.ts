@@ -68,7 +68,7 @@ test('lowrank adapter: fresh is the identity; a face far from every anchor is le
 });
 
 test('training is deterministic with a seed: identical weights twice, and in a worker thread', async () => {
-  const set = await smallLabelledSet(12);
+  const set = smallLabelledSet(12);
   const options = { kind: 'lowrank' as const, steps: 12, alpha: 1, patience: 0, seed: 5, threshold: 1.15 };
   const a = await trainAdapter(set, options);
   const b = await trainAdapter(set, options);
@@ -93,7 +93,7 @@ test('training is deterministic with a seed: identical weights twice, and in a w
 });
 
 test('finetuneInWorker: an abort terminates the worker and rejects', async () => {
-  const set = await smallLabelledSet(12);
+  const set = smallLabelledSet(12);
   const ac = new AbortController();
   const run = finetuneInWorker(set, {
     threshold: 1.15,

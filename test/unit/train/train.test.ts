@@ -95,8 +95,8 @@ test('semi-hard mining picks the closest negative beyond the positive, else the 
   assert.ok(Math.abs(loss - 3 / 4) < 1e-4, `loss ${loss}`);
 });
 
-test('training lowers the triplet loss on a small real set (synthetic when the file is absent)', async () => {
-  const set = await smallLabelledSet(8);
+test('training lowers the triplet loss on a small labelled set', async () => {
+  const set = smallLabelledSet(8);
   // α = 1 so that the pre-trained embedder still violates some triplets.
   const alpha = 1;
   const all = (a: Adapter) => {
@@ -128,7 +128,7 @@ test('training lowers the triplet loss on a small real set (synthetic when the f
 });
 
 test('training honours an AbortSignal', async () => {
-  const set = await smallLabelledSet(8);
+  const set = smallLabelledSet(8);
   const ac = new AbortController();
   ac.abort(new Error('stop'));
   await assert.rejects(trainAdapter(set, { steps: 5, signal: ac.signal }), /stop/);
