@@ -34,6 +34,7 @@ import type {
   CorrectionRecord,
   PersonRecord,
 } from '../store/reader.ts';
+import { IGNORED_FACES_KEY, ignoredFaces } from './ignored.ts';
 
 export type CorrectionOp =
   | 'rename'
@@ -44,7 +45,9 @@ export type CorrectionOp =
   | 'confirm'
   | 'set-hidden'
   | 'set-cover'
-  | 'add-face';
+  | 'add-face'
+  | 'dismiss'
+  | 'keep-apart';
 
 const OPS: ReadonlySet<string> = new Set<CorrectionOp>([
   'rename',
@@ -56,6 +59,8 @@ const OPS: ReadonlySet<string> = new Set<CorrectionOp>([
   'set-hidden',
   'set-cover',
   'add-face',
+  'dismiss',
+  'keep-apart',
 ]);
 
 export interface CorrectionResult {
@@ -78,6 +83,10 @@ export type CorrectionPayload =
   | { op: 'confirm'; faceIds: number[]; personId: number }
   | { op: 'set-hidden'; personId: number; hidden: boolean }
   | { op: 'set-cover'; personId: number; faceId: number }
+  /** "Not a face" / "ignore these": the person's faces leave it for good, and it is deleted. */
+  | { op: 'dismiss'; personId: number }
+  /** "Different people": a person–person cannot-link (a suggested merge declined). */
+  | { op: 'keep-apart'; personIds: [number, number] }
   | {
       op: 'add-face';
       photoId: number;
@@ -193,6 +202,8 @@ interface UndoImage {
   constraints: Array<{ key: ConstraintKey; before: ConstraintRecord | null }>;
   /** Faces the correction made (hand-drawn): undo deletes them. */
   faces?: number[];
+  /** The dismissed faces' list (ignored.ts) before the correction, when it changed it. */
+  ignored?: number[];
 }
 
 function isUndoImage(x: unknown): x is UndoImage {
@@ -262,6 +273,7 @@ class Change {
   readonly #assignments = new Map<number, AssignmentRecord | null>();
   readonly #constraints = new Map<string, { key: ConstraintKey; before: ConstraintRecord | null }>();
   readonly #faces: number[] = [];
+  #ignored: number[] | undefined;
 
   constructor(lib: Library, correctionId: number) {
     this.#lib = lib;
@@ -386,6 +398,17 @@ class Change {
     this.#lib.write.deleteConstraintAt(key);
   }
 
+  /** Adds faces to the dismissed list (ignored.ts), keeping the list as it was for undo. */
+  ignore(faceIds: readonly number[]): void {
+    const before = ignoredFaces(this.#lib.read);
+    this.#ignored ??= [...before].sort((a, b) => a - b);
+    const next = new Set([...before, ...faceIds].filter((id) => this.#lib.read.faceExists(id)));
+    this.#lib.write.setSetting(
+      IGNORED_FACES_KEY,
+      [...next].sort((a, b) => a - b),
+    );
+  }
+
   image(): UndoImage {
     return {
       v: 1,
@@ -393,6 +416,7 @@ class Change {
       assignments: [...this.#assignments].map(([faceId, before]) => ({ faceId, before })),
       constraints: [...this.#constraints.values()],
       ...(this.#faces.length > 0 && { faces: [...this.#faces] }),
+      ...(this.#ignored && { ignored: this.#ignored }),
     };
   }
 }
@@ -408,7 +432,10 @@ function remapPayload(p: CorrectionPayload, map: IdMap): CorrectionPayload {
     case 'confirm':
     case 'set-hidden':
     case 'set-cover':
+    case 'dismiss':
       return { ...p, personId: m(p.personId) };
+    case 'keep-apart':
+      return { ...p, personIds: [m(p.personIds[0]), m(p.personIds[1])] };
     case 'merge':
       return { ...p, targetId: m(p.targetId), sourceIds: p.sourceIds.map(m) };
     case 'move': {
@@ -460,6 +487,8 @@ function remapImage(img: UndoImage, map: IdMap): UndoImage {
       const key = remapKey(c.key, m);
       return { key, before: c.before && { ...c.before, ...key } };
     }),
+    ...(img.faces && { faces: img.faces }),
+    ...(img.ignored && { ignored: img.ignored }),
   };
 }
 
@@ -498,6 +527,10 @@ function payloadOf(row: CorrectionRecord): CorrectionPayload {
         return id(a.personId) && typeof a.hidden === 'boolean';
       case 'set-cover':
         return id(a.personId) && id(a.faceId);
+      case 'dismiss':
+        return id(a.personId);
+      case 'keep-apart':
+        return isIdList(a.personIds) && a.personIds.length === 2;
       case 'add-face':
         return (
           id(a.photoId) &&
@@ -537,6 +570,10 @@ function summaryOf(p: CorrectionPayload): string {
       return `${p.hidden ? 'Hid' : 'Showed'} #${p.personId}`;
     case 'set-cover':
       return `Set the cover of #${p.personId} to face ${p.faceId}`;
+    case 'dismiss':
+      return `Dismissed #${p.personId}: its faces are ignored`;
+    case 'keep-apart':
+      return `Kept #${p.personIds[0]} and #${p.personIds[1]} apart`;
     case 'add-face':
       return p.to === 'new'
         ? `Added a face by hand as a new person${p.newPersonId === undefined ? '' : ` #${p.newPersonId}`}`
@@ -613,6 +650,22 @@ export class Corrections {
    */
   addFace(photoId: number, box: Box, to: number | 'new', face: ManualFaceData): CorrectionResult {
     return this.#run({ op: 'add-face', photoId, box: { ...box }, to, face: faceRecordOf(face) });
+  }
+
+  /**
+   * "Not a face" / "ignore these": every face of the person leaves it and is ignored from then on
+   * (no grouping, no recognition, not listed as unassigned); the person is deleted. Undo restores all.
+   */
+  dismissPerson(personId: number): CorrectionResult {
+    return this.#run({ op: 'dismiss', personId });
+  }
+
+  /**
+   * "Different people": the two are never merged by grouping (a person–person cannot-link; each gets
+   * an anchor face, see the note at the top). Merging them by hand later removes the link.
+   */
+  keepApart(a: number, b: number): CorrectionResult {
+    return this.#run({ op: 'keep-apart', personIds: [a, b] });
   }
 
   /** Reverts the newest done correction exactly; null when there is none. */
@@ -734,6 +787,26 @@ export class Corrections {
         return this.#merge(ch, p);
       case 'add-face':
         return this.#addFace(ch, p);
+      case 'dismiss': {
+        ch.person(p.personId);
+        const faces = this.#lib.read.listAssignmentsOfPerson(p.personId).map((a) => a.faceId);
+        for (const f of faces) ch.unassign(f);
+        // Its constraints go with it explicitly (not by cascade), so undo puts them back.
+        for (const c of this.#lib.read.listConstraintsOfPerson(p.personId)) ch.unconstrain(c);
+        ch.ignore(faces);
+        ch.deletePerson(p.personId);
+        return { personIds: [p.personId], payload: p };
+      }
+      case 'keep-apart': {
+        const [a, b] = p.personIds;
+        ch.person(a);
+        ch.person(b);
+        if (a === b) throw new CorrectionError('same-person', `#${a} and #${b} are one person.`);
+        ch.constrain(personPerson(a, b), 'cannot_link');
+        this.#settle(ch, a);
+        this.#settle(ch, b);
+        return { personIds: [a, b], payload: p };
+      }
     }
   }
 
@@ -978,6 +1051,8 @@ export class Corrections {
     }
     // 6. Faces it drew: gone again (with any assignment or constraint they got since).
     for (const id of img.faces ?? []) write.deleteFace(id);
+    // 7. The dismissed faces' list as it was.
+    if (img.ignored) write.setSetting(IGNORED_FACES_KEY, img.ignored);
     return { map, personIds: unique(img.people.map((p) => m(p.id))) };
   }
 }
