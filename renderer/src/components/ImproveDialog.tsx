@@ -2,12 +2,43 @@
 // it helped on held-out confirmed faces, and offers to undo a kept improvement. Training runs in a
 // worker thread of the service; the dialog polls its progress (getImproveProgress) while it runs.
 import { useEffect, useState } from 'react';
-import type { HeldOutScores, ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
+import type { ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
 import { useActions, useClient } from '../context.ts';
+import { plural } from '../format.ts';
 import { errorMessage } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/**
+ * What "Improve recognition" did, in words (issue 15 item 8): whether people changed, how many faces
+ * moved, and how well Kith groups the faces the user checked, before and after.
+ */
+export function improveOutcome(r: ImproveSummary): { headline: string; detail: string } {
+  const checked = `${plural(r.confirmedFaces, 'named or confirmed face')} of ${plural(r.people, 'person', 'people')}`;
+  if (r.cancelled) return { headline: 'Cancelled: nothing was changed.', detail: '' };
+  if (!r.before || !r.after) {
+    return {
+      headline: 'Nothing to learn from yet.',
+      detail: `Name or confirm at least 3 faces each of at least 2 people (so far: ${checked}).`,
+    };
+  }
+  const grouping = `On faces it did not learn from, Kith groups ${pct(r.before.bcubed_f)} right before and ${pct(r.after.bcubed_f)} after.`;
+  if (!r.kept) {
+    return {
+      headline: 'Not kept: it would not have grouped your faces better, so nothing changed.',
+      detail: `${grouping} Learned from ${checked}.`,
+    };
+  }
+  const moved = r.facesMoved ?? 0;
+  return {
+    headline:
+      moved === 0
+        ? 'Kept: people were regrouped; no face changed person.'
+        : `Kept: people were regrouped and ${plural(moved, 'face')} moved to another person.`,
+    detail: `${grouping} Learned from ${checked}.`,
+  };
+}
 
 const POLL_MS = 250;
 
@@ -46,12 +77,6 @@ function useImproveProgress(active: boolean): ImproveProgress | null {
   return progress;
 }
 
-const SCORES: ReadonlyArray<{ key: keyof HeldOutScores; label: string }> = [
-  { key: 'pairwise_f', label: 'Grouping (pairwise F)' },
-  { key: 'bcubed_f', label: 'Grouping (BCubed F)' },
-  { key: 'verification', label: 'Same / different person' },
-];
-
 export function ImproveDialog() {
   const client = useClient();
   const actions = useActions();
@@ -73,6 +98,14 @@ export function ImproveDialog() {
     } catch (err) {
       setError(errorMessage(err));
       setPhase('idle');
+    }
+  };
+
+  const cancel = async () => {
+    try {
+      await client.cancelImproveRecognition();
+    } catch (err) {
+      setError(errorMessage(err));
     }
   };
 
@@ -114,46 +147,15 @@ export function ImproveDialog() {
         {result && phase !== 'running' && (
           <div className="improve-result">
             <p>
-              <strong>
-                {result.kept
-                  ? 'Kept: people were regrouped with what Kith learned.'
-                  : result.before
-                    ? 'Not kept because it did not help your confirmed faces.'
-                    : 'Nothing to learn from yet.'}
-              </strong>{' '}
-              <span className="muted">{result.reason}</span>
+              <strong>{improveOutcome(result).headline}</strong>
             </p>
-            {result.before && result.after && (
-              <table className="improve-scores">
-                <caption className="sr-only">Held-out scores of your confirmed faces</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Score</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {SCORES.map(({ key, label }) => (
-                    <tr key={key}>
-                      <th scope="row">{label}</th>
-                      <td>{pct(result.before?.[key] ?? 0)}</td>
-                      <td>{pct(result.after?.[key] ?? 0)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            {improveOutcome(result).detail && <p className="muted">{improveOutcome(result).detail}</p>}
             {result.untouched && (
               <p className="muted">
-                People it did not learn from: grouping (BCubed F) {pct(result.untouched.before.bcubed_f)} →{' '}
-                {pct(result.untouched.after.bcubed_f)}.
+                People it did not learn from: {pct(result.untouched.before.bcubed_f)} →{' '}
+                {pct(result.untouched.after.bcubed_f)} grouped right.
               </p>
             )}
-            <p className="muted">
-              {result.confirmedFaces} confirmed faces of {result.people} people, {result.hardNegatives} “not
-              this person” pairs; {result.seconds.toFixed(1)} s.
-            </p>
           </div>
         )}
         {phase === 'undone' && <p>Undone: people were regrouped as before.</p>}
@@ -169,9 +171,20 @@ export function ImproveDialog() {
             Undo
           </button>
         )}
-        <button type="button" className="button" onClick={close} disabled={busy}>
-          {phase === 'idle' ? 'Cancel' : 'Close'}
-        </button>
+        {phase === 'running' ? (
+          <button
+            type="button"
+            className="button"
+            disabled={progress?.phase === 'regrouping'}
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={close} disabled={busy}>
+            {phase === 'idle' ? 'Cancel' : 'Close'}
+          </button>
+        )}
         {(phase === 'idle' || phase === 'running') && (
           <button
             type="button"

@@ -8,6 +8,22 @@ import { Dialog } from './Dialog.tsx';
 import { CheckIcon, CloseIcon } from './icons.tsx';
 import { FaceThumb, PhotoThumb } from './Thumbs.tsx';
 
+/**
+ * A suggestion's confidence (0 at the grouping threshold, 1 on top of the person's faces) in words a
+ * person reads, with the number beside it (never "0%": such faces are not asked about).
+ */
+export function confidenceText(confidence: number): string {
+  const pct = Math.max(1, Math.round(confidence * 100));
+  const words =
+    confidence >= 0.35 ? 'A likely match' : confidence >= 0.15 ? 'A possible match' : 'A weak match';
+  return `${words} (${pct}% sure)`;
+}
+
+/** The review's question: by name, or about the person's other faces when unnamed. */
+export function reviewQuestion(name: string | null): string {
+  return name === null ? 'Is this the same person as the others?' : `Is this ${name}?`;
+}
+
 export function ReviewDialog() {
   const review = useApp((s) => s.review);
   const person = useApp((s) => s.person?.person);
@@ -16,6 +32,7 @@ export function ReviewDialog() {
   if (!review) return null;
   const face = review.faces[review.index];
   if (!face) return null;
+  const named = person && person.id === review.personId ? person.name : null;
   const name = person && person.id === review.personId ? displayName(person) : 'this person';
 
   // Buttons stay enabled (aria-disabled) while an answer is saved, so focus (and Y / N) stays in the
@@ -35,14 +52,14 @@ export function ReviewDialog() {
       {/* biome-ignore lint/a11y/noStaticElementInteractions: Y / N / S answer; the buttons do the same */}
       <div className="review" onKeyDown={onKeyDown}>
         <p className="muted" aria-live="polite">
-          {review.index + 1} of {review.faces.length} · {Math.round(face.confidence * 100)}% sure
+          {review.index + 1} of {review.faces.length} · {confidenceText(face.confidence)}
         </p>
         <div className="review-images">
           <FaceThumb key={face.faceId} faceId={face.faceId} size={256} label={`Face ${review.index + 1}`} />
           <PhotoThumb key={`p${face.photoId}`} photoId={face.photoId} alt="The photo this face is in" />
         </div>
         <p className="review-question" id="review-question">
-          Is this {name}?
+          {reviewQuestion(named)}
         </p>
         <div className="toolbar review-actions" role="toolbar" aria-labelledby="review-question">
           <button
