@@ -2,20 +2,12 @@
 // threshold setting: how often Kith's automatic grouping agrees with what the user confirmed or
 // corrected (pairwise precision and recall), and what a stricter or looser threshold would change.
 import { useEffect, useState } from 'react';
-import type { GroupingQuality, QualityPoint } from '../../../electron/shared/api.ts';
+import type { GroupingQuality } from '../../../electron/shared/api.ts';
 import { useApp, useClient } from '../context.ts';
+import { changeText } from '../correction-words.ts';
 import { plural } from '../format.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-/** What moving the threshold to `p` would change against `now`, in words. */
-export function changeText(now: QualityPoint, p: QualityPoint): string {
-  const dp = Math.round((p.precision - now.precision) * 100);
-  const dr = Math.round((p.recall - now.recall) * 100);
-  if (dp === 0 && dr === 0) return 'no change';
-  const part = (d: number, what: string) => (d === 0 ? null : `${d > 0 ? '+' : '−'}${Math.abs(d)} ${what}`);
-  return [part(dp, 'right together'), part(dr, 'found')].filter(Boolean).join(', ');
-}
 
 export function GroupingQualityPanel() {
   const client = useClient();

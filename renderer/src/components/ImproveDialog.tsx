@@ -4,41 +4,11 @@
 import { useEffect, useState } from 'react';
 import type { ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
 import { useActions, useClient } from '../context.ts';
-import { plural } from '../format.ts';
+import { improveOutcome } from '../correction-words.ts';
 import { errorMessage } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-/**
- * What "Improve recognition" did, in words (issue 15 item 8): whether people changed, how many faces
- * moved, and how well Kith groups the faces the user checked, before and after.
- */
-export function improveOutcome(r: ImproveSummary): { headline: string; detail: string } {
-  const checked = `${plural(r.confirmedFaces, 'named or confirmed face')} of ${plural(r.people, 'person', 'people')}`;
-  if (r.cancelled) return { headline: 'Cancelled: nothing was changed.', detail: '' };
-  if (!r.before || !r.after) {
-    return {
-      headline: 'Nothing to learn from yet.',
-      detail: `Name or confirm at least 3 faces each of at least 2 people (so far: ${checked}).`,
-    };
-  }
-  const grouping = `On faces it did not learn from, Kith groups ${pct(r.before.bcubed_f)} right before and ${pct(r.after.bcubed_f)} after.`;
-  if (!r.kept) {
-    return {
-      headline: 'Not kept: it would not have grouped your faces better, so nothing changed.',
-      detail: `${grouping} Learned from ${checked}.`,
-    };
-  }
-  const moved = r.facesMoved ?? 0;
-  return {
-    headline:
-      moved === 0
-        ? 'Kept: people were regrouped; no face changed person.'
-        : `Kept: people were regrouped and ${plural(moved, 'face')} moved to another person.`,
-    detail: `${grouping} Learned from ${checked}.`,
-  };
-}
 
 const POLL_MS = 250;
 

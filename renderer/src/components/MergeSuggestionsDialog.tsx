@@ -2,20 +2,14 @@
 // one pair at a time. M merges them (into the named or bigger one), D says "different people" (kept
 // apart for good, a cannot-link), S skips; both answers are undoable corrections.
 import { type KeyboardEvent, useCallback, useEffect, useState } from 'react';
-import type { MergeSuggestion, PersonSummary } from '../../../electron/shared/api.ts';
+import type { MergeSuggestion } from '../../../electron/shared/api.ts';
 import { useActions, useApp, useClient } from '../context.ts';
+import { likenessText, mergeTarget } from '../correction-words.ts';
 import { plural } from '../format.ts';
 import { displayName, errorMessage } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 import { CloseIcon, MergeIcon } from './icons.tsx';
-import { likenessText } from './PersonPicker.tsx';
 import { FaceThumb } from './Thumbs.tsx';
-
-/** The person a merge keeps: the named one, else the one with more faces. */
-export function mergeTarget(a: PersonSummary, b: PersonSummary): PersonSummary {
-  if ((a.name === null) !== (b.name === null)) return a.name !== null ? a : b;
-  return b.faceCount > a.faceCount ? b : a;
-}
 
 export function MergeSuggestionsDialog() {
   const client = useClient();

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MergeCandidate, PersonSummary } from '../../../electron/shared/api.ts';
 import { useApp, useClient } from '../context.ts';
+import { likenessText } from '../correction-words.ts';
 import { plural } from '../format.ts';
 import { displayName } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
@@ -13,9 +14,6 @@ import { FaceThumb } from './Thumbs.tsx';
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const MAX_SHOWN = 200;
-
-/** "92% alike" for a likeness (0.5 = at the grouping threshold). */
-export const likenessText = (similarity: number): string => `${Math.round(similarity * 100)}% alike`;
 
 /** Everyone (not the People view's filtered list), and the merge ranking when asked for. */
 function usePickerPeople(rankFor: number | undefined) {

@@ -3,26 +3,11 @@
 // undoable corrections. Keys: Y, N, S (skip), Escape.
 import type { KeyboardEvent } from 'react';
 import { useActions, useApp } from '../context.ts';
+import { confidenceText, reviewQuestion } from '../correction-words.ts';
 import { displayName } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 import { CheckIcon, CloseIcon } from './icons.tsx';
 import { FaceThumb, PhotoThumb } from './Thumbs.tsx';
-
-/**
- * A suggestion's confidence (0 at the grouping threshold, 1 on top of the person's faces) in words a
- * person reads, with the number beside it (never "0%": such faces are not asked about).
- */
-export function confidenceText(confidence: number): string {
-  const pct = Math.max(1, Math.round(confidence * 100));
-  const words =
-    confidence >= 0.35 ? 'A likely match' : confidence >= 0.15 ? 'A possible match' : 'A weak match';
-  return `${words} (${pct}% sure)`;
-}
-
-/** The review's question: by name, or about the person's other faces when unnamed. */
-export function reviewQuestion(name: string | null): string {
-  return name === null ? 'Is this the same person as the others?' : `Is this ${name}?`;
-}
 
 export function ReviewDialog() {
   const review = useApp((s) => s.review);

@@ -2,11 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ImproveSummary } from '../../../electron/shared/api.ts';
-import { changeText } from '../../../renderer/src/components/GroupingQualityPanel.tsx';
-import { improveOutcome } from '../../../renderer/src/components/ImproveDialog.tsx';
-import { mergeTarget } from '../../../renderer/src/components/MergeSuggestionsDialog.tsx';
-import { likenessText } from '../../../renderer/src/components/PersonPicker.tsx';
-import { confidenceText, reviewQuestion } from '../../../renderer/src/components/ReviewDialog.tsx';
+import {
+  changeText,
+  confidenceText,
+  improveOutcome,
+  likenessText,
+  mergeTarget,
+  reviewQuestion,
+} from '../../../renderer/src/correction-words.ts';
 
 test('review: a confidence in words, never 0%; unnamed people are asked about by their faces', () => {
   assert.equal(confidenceText(0.62), 'A likely match (62% sure)');
