@@ -42,26 +42,29 @@ function squaredDistance(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * Merge candidates for one person: first those within the threshold (likely the same person), nearest
- * first; then named people before unnamed ones (what one merges into), each nearest first; people
- * without an embedding last, most faces first.
+ * Merge candidates for one person, most alike first. Likeness is compared in steps of 10%: within a
+ * step, named people come first (what one merges into), then the nearer. People without an embedding
+ * come last, most faces first.
  */
 export function rankCandidates(
   target: Float32Array | null,
   people: readonly PersonVector[],
   threshold: number,
 ): RankedCandidate[] {
-  const scored = people.map((p) => ({
-    p,
-    d: target && p.centroid ? squaredDistance(target, p.centroid) : Number.POSITIVE_INFINITY,
-  }));
-  const tier = (x: { p: PersonVector; d: number }) =>
-    x.d <= threshold ? 0 : Number.isFinite(x.d) ? (x.p.name !== null ? 1 : 2) : 3;
-  scored.sort((x, y) => tier(x) - tier(y) || x.d - y.d || y.p.faceCount - x.p.faceCount || x.p.id - y.p.id);
-  return scored.map(({ p, d }) => ({
-    personId: p.id,
-    similarity: Number.isFinite(d) ? likeness(d, threshold) : null,
-  }));
+  const scored = people.map((p) => {
+    const d = target && p.centroid ? squaredDistance(target, p.centroid) : Number.POSITIVE_INFINITY;
+    const similarity = Number.isFinite(d) ? likeness(d, threshold) : null;
+    return { p, d, similarity, step: similarity === null ? -1 : Math.floor(similarity * 10) };
+  });
+  scored.sort(
+    (x, y) =>
+      y.step - x.step ||
+      Number(y.p.name !== null) - Number(x.p.name !== null) ||
+      x.d - y.d ||
+      y.p.faceCount - x.p.faceCount ||
+      x.p.id - y.p.id,
+  );
+  return scored.map(({ p, similarity }) => ({ personId: p.id, similarity }));
 }
 
 /**

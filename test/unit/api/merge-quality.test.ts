@@ -23,23 +23,25 @@ describe('pure rules', () => {
     assert.equal(likeness(2, 0.8), 0);
   });
 
-  test('candidates: likely ones nearest first, then named before unnamed, then no embedding', () => {
-    // Squared distances from the target (0,0): p1 0.25, p2 0.04, p3 (named) 1.0, p4 0.81, p5 none.
+  test('candidates: most alike first, named first within a 10% step, no embedding last', () => {
+    // Squared distances from the target (0,0) at threshold 0.5 (likeness 1 − d): p1 0.25 → 0.75,
+    // p2 0.04 → 0.96, p3 (named) 1.0 → 0, p4 0.81 → 0.19, p5 none, p6 (named) 0.29 → 0.71.
     const people: PersonVector[] = [
       { id: 1, name: null, faceCount: 3, centroid: v(0.5, 0) },
       { id: 2, name: null, faceCount: 1, centroid: v(0, 0.2) },
       { id: 3, name: 'Sergio', faceCount: 2, centroid: v(1, 0) },
       { id: 4, name: null, faceCount: 9, centroid: v(0.9, 0) },
       { id: 5, name: 'Kofi', faceCount: 4, centroid: null },
+      { id: 6, name: 'Ama', faceCount: 1, centroid: v(0, Math.sqrt(0.29)) },
     ];
     const ranked = rankCandidates(v(0, 0), people, 0.5);
     assert.deepEqual(
       ranked.map((r) => r.personId),
-      [2, 1, 3, 4, 5],
+      [2, 6, 1, 4, 3, 5],
     );
     assert.deepEqual(
       ranked.map((r) => (r.similarity === null ? null : Math.round(r.similarity * 1000) / 1000)),
-      [0.96, 0.75, 0, 0.19, null],
+      [0.96, 0.71, 0.75, 0.19, 0, null],
     );
   });
 
