@@ -257,6 +257,10 @@ export const ImproveSummary = z.object({
   regrouped: z.boolean(),
   /** The same scores for people held out of training whole: the gate's check that others are not hurt. */
   untouched: z.object({ before: HeldOutScores, after: HeldOutScores }).nullable().optional(),
+  /** Faces whose person changed when people were regrouped (0 when not kept). */
+  facesMoved: Count.optional(),
+  /** Stopped by cancelImproveRecognition: nothing was changed. */
+  cancelled: z.boolean().optional(),
 });
 export type ImproveSummary = z.infer<typeof ImproveSummary>;
 
@@ -268,6 +272,41 @@ export const ImproveProgress = z.object({
   loss: z.number(),
 });
 export type ImproveProgress = z.infer<typeof ImproveProgress>;
+
+/** A person a merge could join, with how alike the two are (issue 15 item 6). */
+export const MergeCandidate = z.object({
+  personId: Id,
+  /** 0..1: 1 = the same face, 0.5 = at the grouping threshold; null without embeddings. */
+  similarity: z.number().min(0).max(1).nullable(),
+});
+export type MergeCandidate = z.infer<typeof MergeCandidate>;
+
+/** Two people that are probably one person. */
+export const MergeSuggestion = z.object({
+  a: PersonSummary,
+  b: PersonSummary,
+  similarity: z.number().min(0).max(1),
+});
+export type MergeSuggestion = z.infer<typeof MergeSuggestion>;
+
+/** Pairwise agreement of automatic grouping with the user's confirmations, at one threshold. */
+export const QualityPoint = z.object({
+  threshold: z.number(),
+  precision: z.number().min(0).max(1),
+  recall: z.number().min(0).max(1),
+});
+export type QualityPoint = z.infer<typeof QualityPoint>;
+
+/** The grouping's measured quality on the user's confirmed faces (core/service/grouping-quality.ts). */
+export const GroupingQuality = z.object({
+  faces: Count,
+  people: Count,
+  threshold: z.number(),
+  current: QualityPoint,
+  stricter: QualityPoint,
+  looser: QualityPoint,
+});
+export type GroupingQuality = z.infer<typeof GroupingQuality>;
 
 // ── inputs ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -386,6 +425,17 @@ export const methods = {
    * confirmed face; its embedding comes from the face model's landmark, align and embed stages.
    */
   addFace: correction(z.strictObject({ photoId: Id, box: DrawnBox, to: z.union([Id, z.literal('new')]) })),
+  /** "Not a face" / "ignore these": the person's faces are ignored from now on, the person goes. */
+  dismissPerson: correction(PersonRef),
+  /** "Different people": grouping never merges the two (a suggested merge declined). */
+  keepApart: correction(z.strictObject({ personIds: z.tuple([Id, Id]) })),
+  /** Other people ranked for merging with one: likely the same first, then named, nearest first. */
+  listMergeCandidates: method(PersonRef, z.object({ candidates: z.array(MergeCandidate) })),
+  /** Pairs of visible people that are probably one person, most alike first. */
+  listMergeSuggestions: method(
+    z.strictObject({ limit: z.int().min(1).max(500).default(50) }),
+    z.object({ pairs: z.array(MergeSuggestion) }),
+  ),
   undo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
   redo: method(Empty, z.object({ result: CorrectionResult.nullable() }), { mutates: true }),
   history: method(
@@ -411,6 +461,10 @@ export const methods = {
   undoImproveRecognition: method(Empty, z.object({ regrouped: z.boolean() })),
   /** Training progress of a running "Improve recognition" (polled by its dialog; null when idle). */
   getImproveProgress: method(Empty, ImproveProgress.nullable()),
+  /** Stops a running "Improve recognition" before it changes anything (false when too late or idle). */
+  cancelImproveRecognition: method(Empty, z.object({ cancelled: z.boolean() })),
+  /** How often grouping agrees with the user's confirmations; null with too few confirmed faces. */
+  getGroupingQuality: method(Empty, GroupingQuality.nullable()),
 } as const;
 
 export type Methods = typeof methods;

@@ -6,6 +6,7 @@ import { dismissBootScreen } from './boot-screen.ts';
 import { ExportDialog } from './components/ExportDialog.tsx';
 import { ImproveDialog } from './components/ImproveDialog.tsx';
 import { LibraryView } from './components/LibraryView.tsx';
+import { MergeSuggestionsDialog } from './components/MergeSuggestionsDialog.tsx';
 import { PeopleView } from './components/PeopleView.tsx';
 import { PersonView } from './components/PersonView.tsx';
 import { PhotosView } from './components/PhotosView.tsx';
@@ -160,6 +161,7 @@ function Shell() {
       {photoOpen && <PhotoViewer />}
       {dialog === 'export' && <ExportDialog />}
       {dialog === 'improve' && <ImproveDialog />}
+      {dialog === 'merges' && <MergeSuggestionsDialog />}
       <ShortcutsHelp />
       <Toasts />
     </div>

@@ -58,6 +58,10 @@ const CorrectionPayload = z.discriminatedUnion('op', [
   z.object({ op: z.literal('confirm'), faceIds: z.array(Id), personId: Id }),
   z.object({ op: z.literal('set-hidden'), personId: Id, hidden: z.boolean() }),
   z.object({ op: z.literal('set-cover'), personId: Id, faceId: Id }),
+  /** "Not a face" / "ignore these": the person's faces leave it for good, and it is deleted. */
+  z.object({ op: z.literal('dismiss'), personId: Id }),
+  /** "Different people": a person–person cannot-link (a suggested merge declined). */
+  z.object({ op: z.literal('keep-apart'), personIds: z.tuple([Id, Id]) }),
   z.object({
     op: z.literal('add-face'),
     photoId: Id,
@@ -118,6 +122,8 @@ const UndoImage = z.object({
   constraints: z.array(z.object({ key: ConstraintKeyRecord, before: ConstraintRecord.nullable() })),
   /** Faces the correction made (hand-drawn): undo deletes them. */
   faces: z.array(Id).exactOptional(),
+  /** The dismissed faces' list (ignored.ts) before the correction, when it changed it. */
+  ignored: z.array(Id).exactOptional(),
 });
 export type UndoImage = z.infer<typeof UndoImage>;
 
@@ -158,7 +164,10 @@ export function remapPayload(p: CorrectionPayload, map: IdMap): CorrectionPayloa
     case 'confirm':
     case 'set-hidden':
     case 'set-cover':
+    case 'dismiss':
       return { ...p, personId: m(p.personId) };
+    case 'keep-apart':
+      return { ...p, personIds: [m(p.personIds[0]), m(p.personIds[1])] };
     case 'merge':
       return { ...p, targetId: m(p.targetId), sourceIds: p.sourceIds.map(m) };
     case 'move': {

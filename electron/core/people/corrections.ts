@@ -53,6 +53,8 @@ import {
 
 export type { CorrectionOp, CorrectionPayload } from './correction-log.ts';
 
+import { IGNORED_FACES_KEY, ignoredFaces } from './ignored.ts';
+
 export interface CorrectionResult {
   correctionId: number;
   op: CorrectionOp;
@@ -200,6 +202,7 @@ class Change {
   readonly #assignments = new Map<number, AssignmentRecord | null>();
   readonly #constraints = new Map<string, { key: ConstraintKey; before: ConstraintRecord | null }>();
   readonly #faces: number[] = [];
+  #ignored: number[] | undefined;
 
   constructor(lib: Library, correctionId: number) {
     this.#lib = lib;
@@ -324,6 +327,17 @@ class Change {
     this.#lib.write.deleteConstraintAt(key);
   }
 
+  /** Adds faces to the dismissed list (ignored.ts), keeping the list as it was for undo. */
+  ignore(faceIds: readonly number[]): void {
+    const before = ignoredFaces(this.#lib.read);
+    this.#ignored ??= [...before].sort((a, b) => a - b);
+    const next = new Set([...before, ...faceIds].filter((id) => this.#lib.read.faceExists(id)));
+    this.#lib.write.setSetting(
+      IGNORED_FACES_KEY,
+      [...next].sort((a, b) => a - b),
+    );
+  }
+
   image(): UndoImage {
     return {
       v: 1,
@@ -331,6 +345,7 @@ class Change {
       assignments: [...this.#assignments].map(([faceId, before]) => ({ faceId, before })),
       constraints: [...this.#constraints.values()],
       ...(this.#faces.length > 0 && { faces: [...this.#faces] }),
+      ...(this.#ignored && { ignored: this.#ignored }),
     };
   }
 }
@@ -377,6 +392,10 @@ function summaryOf(p: CorrectionPayload): string {
       return `${p.hidden ? 'Hid' : 'Showed'} #${p.personId}`;
     case 'set-cover':
       return `Set the cover of #${p.personId} to face ${p.faceId}`;
+    case 'dismiss':
+      return `Dismissed #${p.personId}: its faces are ignored`;
+    case 'keep-apart':
+      return `Kept #${p.personIds[0]} and #${p.personIds[1]} apart`;
     case 'add-face':
       return p.to === 'new'
         ? `Added a face by hand as a new person${p.newPersonId === undefined ? '' : ` #${p.newPersonId}`}`
@@ -454,6 +473,22 @@ export class Corrections {
    */
   addFace(photoId: number, box: Box, to: number | 'new', face: ManualFaceData): CorrectionResult {
     return this.#run({ op: 'add-face', photoId, box: { ...box }, to, face: faceRecordOf(face) });
+  }
+
+  /**
+   * "Not a face" / "ignore these": every face of the person leaves it and is ignored from then on
+   * (no grouping, no recognition, not listed as unassigned); the person is deleted. Undo restores all.
+   */
+  dismissPerson(personId: number): CorrectionResult {
+    return this.#run({ op: 'dismiss', personId });
+  }
+
+  /**
+   * "Different people": the two are never merged by grouping (a person–person cannot-link; each gets
+   * an anchor face, see the note at the top). Merging them by hand later removes the link.
+   */
+  keepApart(a: number, b: number): CorrectionResult {
+    return this.#run({ op: 'keep-apart', personIds: [a, b] });
   }
 
   /** Reverts the newest done correction exactly; null when there is none. */
@@ -571,6 +606,26 @@ export class Corrections {
         return this.#merge(ch, p);
       case 'add-face':
         return this.#addFace(ch, p);
+      case 'dismiss': {
+        ch.person(p.personId);
+        const faces = this.#lib.read.listAssignmentsOfPerson(p.personId).map((a) => a.faceId);
+        for (const f of faces) ch.unassign(f);
+        // Its constraints go with it explicitly (not by cascade), so undo puts them back.
+        for (const c of this.#lib.read.listConstraintsOfPerson(p.personId)) ch.unconstrain(c);
+        ch.ignore(faces);
+        ch.deletePerson(p.personId);
+        return { personIds: [p.personId], payload: p };
+      }
+      case 'keep-apart': {
+        const [a, b] = p.personIds;
+        ch.person(a);
+        ch.person(b);
+        if (a === b) throw new CorrectionError('same-person', `#${a} and #${b} are one person.`);
+        ch.constrain(personPerson(a, b), 'cannot_link');
+        this.#settle(ch, a);
+        this.#settle(ch, b);
+        return { personIds: [a, b], payload: p };
+      }
     }
   }
 
@@ -815,6 +870,8 @@ export class Corrections {
     }
     // 6. Faces it drew: gone again (with any assignment or constraint they got since).
     for (const id of img.faces ?? []) write.deleteFace(id);
+    // 7. The dismissed faces' list as it was.
+    if (img.ignored) write.setSetting(IGNORED_FACES_KEY, img.ignored);
     return { map, personIds: unique(img.people.map((p) => m(p.id))) };
   }
 }

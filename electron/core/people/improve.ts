@@ -1,5 +1,5 @@
-// "Improve recognition": learn from the user's corrections. Confirmed faces (user assignments) are
-// the positives, one identity per person; "not this person", split-apart people and faces sharing a
+// "Improve recognition": learn from the user's corrections. Confirmed faces (user assignments, and
+// every face of a person the user named) are the positives, one identity per person; "not this person", split-apart people and faces sharing a
 // photo are the hard negatives. A triplet-loss adapter is trained on top of the stored embeddings
 // (the CNN never runs again), kept only if it clusters held-out confirmed faces better, and stored
 // versioned in the settings table under `adapter.<embedderId>` (the previous one is kept for undo).
@@ -75,7 +75,17 @@ export function correctionLabels(
   const labels = new Int32Array(m.count).fill(-1);
   const labelOf = new Map<number, number>();
   const facesOf = new Map<number, number[]>();
-  for (const a of library.read.listUserAssignments()) {
+  // Naming a person counts as confirming its faces (issue 15 item 8): the user looked at them.
+  const named = new Set(
+    library.read
+      .listPeople({ includeHidden: true })
+      .filter((p) => p.name !== null)
+      .map((p) => p.id),
+  );
+  const confirmed = library.read
+    .listAssignments()
+    .filter((a) => a.source === 'user' || named.has(a.personId));
+  for (const a of confirmed) {
     const r = row.get(a.faceId);
     if (r === undefined) continue;
     let l = labelOf.get(a.personId);
@@ -155,7 +165,7 @@ export async function improveRecognition(library: Library, options: ImproveOptio
   if ([...counts.values()].filter((c) => c >= 3).length < 2) {
     return {
       kept: false,
-      reason: 'not enough corrections yet: confirm at least 3 faces of at least 2 people',
+      reason: 'Not enough to learn from yet: name or confirm at least 3 faces each of at least 2 people.',
       ...base,
       seconds: (performance.now() - start) / 1000,
     };

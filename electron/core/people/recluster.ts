@@ -4,6 +4,8 @@
 import { cluster } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
 import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.ts';
+import { admitClusters } from './admission.ts';
+import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
 
 export interface ReclusterOptions {
@@ -14,6 +16,8 @@ export interface ReclusterOptions {
   minClusterSize?: number;
   /** Faces below this overall quality stay unassigned (default 0.25). */
   minQuality?: number;
+  /** A cluster needs a face of this quality to become a person (admission.ts's SEED_QUALITY). */
+  seedQuality?: number;
   signal?: AbortSignal;
 }
 
@@ -72,6 +76,39 @@ export function clusterConstraints(
   return { mustLink: Int32Array.from(must), cannotLink: Int32Array.from(cannot) };
 }
 
+/**
+ * Per face of the matrix: its quality for the clusterer (NaN for faces the user dismissed, so they take
+ * no part), whether the user put it in a person, and whether the user rejected it from someone.
+ */
+export function faceFlags(
+  library: Library,
+  m: EmbeddingMatrix,
+  constraints: readonly Constraint[],
+  userAssignments: ReadonlyArray<{ faceId: number; personId: number }>,
+): { quality: Float32Array; pinned: Uint8Array; rejected: Uint8Array } {
+  const row = new Map<number, number>();
+  m.faceIds.forEach((id, i) => {
+    row.set(id, i);
+  });
+  const quality = Float32Array.from(m.quality);
+  for (const id of ignoredFaces(library.read)) {
+    const r = row.get(id);
+    if (r !== undefined) quality[r] = Number.NaN;
+  }
+  const pinned = new Uint8Array(m.count);
+  for (const a of userAssignments) {
+    const r = row.get(a.faceId);
+    if (r !== undefined) pinned[r] = 1;
+  }
+  const rejected = new Uint8Array(m.count);
+  for (const c of constraints) {
+    if (c.kind !== 'cannot_link' || c.form !== 'face-person') continue;
+    const r = row.get(c.faceId);
+    if (r !== undefined) rejected[r] = 1;
+  }
+  return { quality, pinned, rejected };
+}
+
 export async function recluster(library: Library, options: ReclusterOptions): Promise<ReclusterResult> {
   const start = performance.now();
   // With the user's learned adapter applied when one was kept (improve.ts).
@@ -79,22 +116,33 @@ export async function recluster(library: Library, options: ReclusterOptions): Pr
   // Nothing to group (photos without faces, or every photo with faces gone missing): the clusterer
   // needs at least one face, and the people that exist are left as they are.
   if (m.count === 0) return { faces: 0, people: 0, assigned: 0, unassigned: 0, seconds: 0 };
-  const { mustLink, cannotLink } = clusterConstraints(
-    m,
-    library.read.listConstraints(),
-    library.read.listUserAssignments(),
-  );
+  const constraints = library.read.listConstraints();
+  const userAssignments = library.read.listUserAssignments();
+  const { mustLink, cannotLink } = clusterConstraints(m, constraints, userAssignments);
+  const { quality, pinned, rejected } = faceFlags(library, m, constraints, userAssignments);
   const clusterOptions = {
     dim: m.dim,
     threshold: options.threshold,
     linkage: 'average' as const,
     constraints: { groupOf: m.photoIds, mustLink, cannotLink },
     minClusterSize: options.minClusterSize ?? 2,
-    quality: m.quality,
+    quality,
     minQuality: options.minQuality ?? 0.25,
     signal: options.signal,
   };
-  const result = await cluster(m.data, clusterOptions);
+  const clustered = await cluster(m.data, clusterOptions);
+  const result = admitClusters({
+    labels: clustered.labels,
+    clusters: clustered.clusters,
+    dim: m.dim,
+    data: m.data,
+    quality,
+    pinned,
+    rejected,
+    threshold: options.threshold,
+    minClusterSize: clusterOptions.minClusterSize,
+    seedQuality: options.seedQuality,
+  });
   // The writer gives each cluster the person most of its faces already belong to, so ids and
   // names survive re-clustering.
   const clusters: ClusterInput[] = Array.from({ length: result.clusters }, () => ({ faces: [] }));

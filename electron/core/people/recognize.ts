@@ -3,6 +3,8 @@
 // clustered among themselves into new people or stay unassigned.
 import { buildFaceIndex, cluster, nearestPeople } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
+import { admitClusters, REJECTED_FACTOR } from './admission.ts';
+import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
 
 export interface RecognizeOptions {
@@ -43,8 +45,10 @@ export async function recognizeNewFaces(
     const r = row.get(a.faceId);
     if (r !== undefined) personOf[r] = a.personId;
   }
+  // Faces the user dismissed are never matched (ignored.ts).
+  const ignored = ignoredFaces(library.read);
   const queryRows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (personOf[i]! < 0) queryRows.push(i);
+  for (let i = 0; i < m.count; i++) if (personOf[i]! < 0 && !ignored.has(m.faceIds[i]!)) queryRows.push(i);
   const result: RecognizeResult = {
     candidates: queryRows.length,
     joined: 0,
@@ -61,11 +65,16 @@ export async function recognizeNewFaces(
   });
   const forbidden: number[] = [];
   const cannot: number[] = [];
+  /** Per query: 1 when the user rejected the face from someone (admission.ts's stricter rule). */
+  const rejected = new Uint8Array(queryRows.length);
   for (const c of library.read.listConstraints()) {
     if (c.kind !== 'cannot_link') continue;
     if (c.form === 'face-person') {
       const q = queryIndex.get(row.get(c.faceId) ?? -1);
-      if (q !== undefined) forbidden.push(q, c.personId);
+      if (q !== undefined) {
+        forbidden.push(q, c.personId);
+        rejected[q] = 1;
+      }
     } else if (c.form === 'face-face') {
       const a = queryIndex.get(row.get(c.faceA) ?? -1);
       const b = queryIndex.get(row.get(c.faceB) ?? -1);
@@ -88,6 +97,12 @@ export async function recognizeNewFaces(
     forbidden: Int32Array.from(forbidden),
   });
 
+  // A rejected face joins someone else only when it is close under the stricter threshold.
+  const strict = options.threshold * REJECTED_FACTOR;
+  for (let q = 0; q < queryRows.length; q++) {
+    if (rejected[q] && matched.person[q]! >= 0 && matched.distance[q]! > strict) matched.person[q] = -1;
+  }
+
   // Faces nobody claimed: cluster them among themselves (cannot-link within a photo).
   const rest: number[] = [];
   for (let q = 0; q < queryRows.length; q++) if (matched.person[q]! < 0) rest.push(q);
@@ -102,7 +117,7 @@ export async function recognizeNewFaces(
     const b = restPos.get(cannot[i + 1]!);
     if (a !== undefined && b !== undefined) restCannot.push(a, b);
   }
-  const grouped =
+  const clustered =
     rest.length > 0
       ? await cluster(restData, {
           dim: m.dim,
@@ -115,6 +130,19 @@ export async function recognizeNewFaces(
           },
         })
       : null;
+  // New people need a good face that nobody rejected (admission.ts).
+  const grouped =
+    clustered &&
+    admitClusters({
+      labels: clustered.labels,
+      clusters: clustered.clusters,
+      dim: m.dim,
+      data: restData,
+      quality: Float32Array.from(rest, (q) => m.quality[queryRows[q]!]!),
+      rejected: Uint8Array.from(rest, (q) => rejected[q]!),
+      threshold: options.threshold,
+      minClusterSize: options.minClusterSize ?? 2,
+    });
 
   library.write.transaction(() => {
     for (let q = 0; q < queryRows.length; q++) {

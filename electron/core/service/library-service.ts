@@ -23,6 +23,7 @@ import {
 } from '../../shared/api.ts';
 import { ExportError, type ExportResult, runExport } from '../export/index.ts';
 import { Corrections, clampBox, type ManualFaceData } from '../people/corrections.ts';
+import { ignoredFaces } from '../people/ignored.ts';
 import { improveRecognition, undoImproveRecognition } from '../people/improve.ts';
 import {
   effectiveThreshold,
@@ -36,7 +37,9 @@ import { markInterruptedScans, ScanController, type ScanProgress } from '../scan
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
 import { sameFaceAsDrawn } from '../store/writer.ts';
+import { groupingQuality } from './grouping-quality.ts';
 import { isInside, MediaService } from './media.ts';
+import { apartPairs, pairKey, personVectors, rankCandidates, suggestPairs } from './merge-suggestions.ts';
 import { ServiceQueries } from './queries.ts';
 
 export interface LibraryServiceOptions {
@@ -59,6 +62,9 @@ export type ServiceListener = (event: ServiceEvent) => void;
 // The threshold lives in scan-job's per-embedder setting (a distance only means something for the
 // embedder it was calibrated on), shared with `kith recluster --threshold`.
 const KEYS = { folders: 'app.folders', pipeline: 'app.pipeline' } as const;
+
+/** The abort reason of "Cancel" in Improve recognition (told apart from a closing library). */
+const CANCELLED = new ApiError('conflict', 'Cancelled.');
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -433,8 +439,18 @@ export class LibraryService {
   // ── people ──
 
   #unassignedCount(): number {
-    this.#unassigned ??= this.#queries.unassignedCount();
+    this.#unassigned ??=
+      ignoredFaces(this.library.read).size === 0
+        ? this.#queries.unassignedCount()
+        : this.#unassignedFaces().length;
     return this.#unassigned;
+  }
+
+  /** Faces in no person, less those the user dismissed (ignored.ts). */
+  #unassignedFaces() {
+    const ignored = ignoredFaces(this.library.read);
+    const all = this.library.read.listUnassignedFaces();
+    return ignored.size === 0 ? all : all.filter((f) => !ignored.has(f.faceId));
   }
 
   #allPeople(): PersonSummary[] {
@@ -584,12 +600,18 @@ export class LibraryService {
             this.#improveProgress = { phase, step: p.step, steps: p.steps, loss: p.loss };
           },
         });
+        let facesMoved = 0;
         if (r.kept) {
           const { step = 0, steps = 0, loss = 0 } = this.#improveProgress ?? {};
           this.#improveProgress = { phase: 'regrouping', step, steps, loss };
+          const before = new Map(this.library.read.listAssignments().map((a) => [a.faceId, a.personId]));
           await this.#regroup(embedderId, threshold);
+          const after = new Map(this.library.read.listAssignments().map((a) => [a.faceId, a.personId]));
+          for (const [face, person] of after) if (before.get(face) !== person) facesMoved++;
+          for (const face of before.keys()) if (!after.has(face)) facesMoved++;
         }
         return {
+          facesMoved,
           kept: r.kept,
           reason: r.reason,
           before: r.before ?? null,
@@ -600,6 +622,22 @@ export class LibraryService {
           hardNegatives: r.hardNegatives,
           seconds: r.seconds,
           regrouped: r.kept,
+        };
+      } catch (err) {
+        if (!(abort.signal.aborted && abort.signal.reason === CANCELLED)) throw err;
+        return {
+          kept: false,
+          cancelled: true,
+          reason: 'Cancelled: nothing was changed.',
+          before: null,
+          after: null,
+          untouched: null,
+          people: 0,
+          confirmedFaces: 0,
+          hardNegatives: 0,
+          seconds: 0,
+          regrouped: false,
+          facesMoved: 0,
         };
       } finally {
         this.#improveProgress = null;
@@ -615,6 +653,42 @@ export class LibraryService {
       await this.#regroup(embedderId, threshold);
       return { regrouped: true };
     });
+  }
+
+  // ── merging and grouping quality (issue 15 items 6 and 13) ──
+
+  #mergeCandidates(personId: number): Output<'listMergeCandidates'> {
+    if (!this.library.read.getPersonRecord(personId)) {
+      throw new ApiError('not-found', `There is no person #${personId}.`);
+    }
+    const embedderId = this.library.read.embedderCounts()[0]?.embedderId;
+    const { threshold } = embedderId === undefined ? { threshold: 1 } : this.#recognition();
+    const people = embedderId === undefined ? [] : personVectors(this.library, embedderId);
+    const target = people.find((p) => p.id === personId)?.centroid ?? null;
+    return {
+      candidates: rankCandidates(
+        target,
+        people.filter((p) => p.id !== personId),
+        threshold,
+      ),
+    };
+  }
+
+  #mergeSuggestions(limit: number): Output<'listMergeSuggestions'> {
+    const embedderId = this.library.read.embedderCounts()[0]?.embedderId;
+    if (embedderId === undefined) return { pairs: [] };
+    const { threshold } = this.#recognition();
+    const apart = apartPairs(this.library);
+    const byId = new Map(this.#allPeople().map((p) => [p.id, p]));
+    const visible = personVectors(this.library, embedderId).filter((p) => byId.get(p.id)?.hidden === false);
+    const pairs = suggestPairs(visible, threshold, (a, b) => apart.has(pairKey(a, b)), limit);
+    return { pairs: pairs.map((p) => ({ a: byId.get(p.a)!, b: byId.get(p.b)!, similarity: p.similarity })) };
+  }
+
+  async #groupingQuality(): Promise<Output<'getGroupingQuality'>> {
+    if (this.library.read.embedderCounts()[0] === undefined) return null;
+    const { embedderId, threshold } = this.#recognition();
+    return groupingQuality(this.library, embedderId, threshold);
   }
 
   // ── face models ──
@@ -801,7 +875,7 @@ export class LibraryService {
       listPeople: (input) => this.#listPeople(input),
       getPerson: ({ personId }) => this.#getPerson(personId),
       listUnassigned: ({ offset, limit }) => {
-        const all = this.library.read.listUnassignedFaces();
+        const all = this.#unassignedFaces();
         return {
           total: all.length,
           faces: all
@@ -834,6 +908,10 @@ export class LibraryService {
       setHidden: ({ personId, hidden }) => this.#correct('correction', c.setHidden(personId, hidden)),
       setCover: ({ personId, faceId }) => this.#correct('correction', c.setCover(personId, faceId)),
       addFace: (input) => this.#addFace(input),
+      dismissPerson: ({ personId }) => this.#correct('correction', c.dismissPerson(personId)),
+      keepApart: ({ personIds }) => this.#correct('correction', c.keepApart(personIds[0], personIds[1])),
+      listMergeCandidates: ({ personId }) => this.#mergeCandidates(personId),
+      listMergeSuggestions: ({ limit }) => this.#mergeSuggestions(limit),
       undo: () => {
         const result = c.undo();
         if (result) this.#changed('undo', result.personIds);
@@ -858,6 +936,14 @@ export class LibraryService {
       improveRecognition: () => this.#improve(),
       undoImproveRecognition: () => this.#undoImprove(),
       getImproveProgress: () => this.#improveProgress,
+      cancelImproveRecognition: () => {
+        // Too late once people are being regrouped with what it learned.
+        const abort = this.#improveAbort;
+        if (!abort || this.#improveProgress?.phase === 'regrouping') return { cancelled: false };
+        abort.abort(CANCELLED);
+        return { cancelled: true };
+      },
+      getGroupingQuality: () => this.#groupingQuality(),
     };
   }
 }

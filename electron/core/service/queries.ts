@@ -53,7 +53,8 @@ export interface SuggestionRow {
 }
 
 // Review suggestions read auto assignments by confidence, lowest first: store migration 0002's
-// partial indexes make that an index range scan (no sort, no full scan).
+// partial indexes make that an index range scan (no sort, no full scan). A face assigned at no
+// confidence (under 1%: at the very edge of the threshold) is never asked about (issue 15 item 9).
 
 /** Photos that show every person in the JSON array @ids (@n of them, distinct), dated first. */
 const PHOTOS_WITH_ALL = `WITH hits AS (
@@ -68,14 +69,14 @@ export const SERVICE_SQL = {
   suggestionsOfPerson: `SELECT a.face_id AS faceId, f.photo_id AS photoId, a.person_id AS personId,
     f.x, f.y, f.w, f.h, a.confidence
     FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id
-    WHERE a.person_id = @personId AND a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence <= @max
+    WHERE a.person_id = @personId AND a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence >= 0.01 AND a.confidence <= @max
       AND p.status <> 'missing'
     ORDER BY a.confidence, a.face_id LIMIT @limit`,
   suggestions: `SELECT a.face_id AS faceId, f.photo_id AS photoId, a.person_id AS personId,
     f.x, f.y, f.w, f.h, a.confidence
     FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id
       JOIN people pe ON pe.id = a.person_id
-    WHERE a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence <= @max
+    WHERE a.source = 'auto' AND a.confidence IS NOT NULL AND a.confidence >= 0.01 AND a.confidence <= @max
       AND p.status <> 'missing' AND pe.hidden = 0
     ORDER BY a.confidence, a.face_id LIMIT @limit`,
   photosWithAll: `${PHOTOS_WITH_ALL} ${PHOTO_ORDER} LIMIT @limit OFFSET @offset`,

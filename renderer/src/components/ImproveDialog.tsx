@@ -2,12 +2,13 @@
 // it helped on held-out confirmed faces, and offers to undo a kept improvement. Training runs in a
 // worker thread of the service; the dialog polls its progress (getImproveProgress) while it runs.
 import { useEffect, useState } from 'react';
-import type { HeldOutScores, ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
+import type { ImproveProgress, ImproveSummary } from '../../../electron/shared/api.ts';
 import { useActions, useClient } from '../context.ts';
+import { improveOutcome } from '../correction-words.ts';
 import { errorMessage } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 const POLL_MS = 250;
 
@@ -46,12 +47,6 @@ function useImproveProgress(active: boolean): ImproveProgress | null {
   return progress;
 }
 
-const SCORES: ReadonlyArray<{ key: keyof HeldOutScores; label: string }> = [
-  { key: 'pairwise_f', label: 'Grouping (pairwise F)' },
-  { key: 'bcubed_f', label: 'Grouping (BCubed F)' },
-  { key: 'verification', label: 'Same / different person' },
-];
-
 export function ImproveDialog() {
   const client = useClient();
   const actions = useActions();
@@ -73,6 +68,14 @@ export function ImproveDialog() {
     } catch (err) {
       setError(errorMessage(err));
       setPhase('idle');
+    }
+  };
+
+  const cancel = async () => {
+    try {
+      await client.cancelImproveRecognition();
+    } catch (err) {
+      setError(errorMessage(err));
     }
   };
 
@@ -114,46 +117,15 @@ export function ImproveDialog() {
         {result && phase !== 'running' && (
           <div className="improve-result">
             <p>
-              <strong>
-                {result.kept
-                  ? 'Kept: people were regrouped with what Kith learned.'
-                  : result.before
-                    ? 'Not kept because it did not help your confirmed faces.'
-                    : 'Nothing to learn from yet.'}
-              </strong>{' '}
-              <span className="muted">{result.reason}</span>
+              <strong>{improveOutcome(result).headline}</strong>
             </p>
-            {result.before && result.after && (
-              <table className="improve-scores">
-                <caption className="sr-only">Held-out scores of your confirmed faces</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Score</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {SCORES.map(({ key, label }) => (
-                    <tr key={key}>
-                      <th scope="row">{label}</th>
-                      <td>{pct(result.before?.[key] ?? 0)}</td>
-                      <td>{pct(result.after?.[key] ?? 0)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            {improveOutcome(result).detail && <p className="muted">{improveOutcome(result).detail}</p>}
             {result.untouched && (
               <p className="muted">
-                People it did not learn from: grouping (BCubed F) {pct(result.untouched.before.bcubed_f)} →{' '}
-                {pct(result.untouched.after.bcubed_f)}.
+                People it did not learn from: {pct(result.untouched.before.bcubed_f)} →{' '}
+                {pct(result.untouched.after.bcubed_f)} grouped right.
               </p>
             )}
-            <p className="muted">
-              {result.confirmedFaces} confirmed faces of {result.people} people, {result.hardNegatives} “not
-              this person” pairs; {result.seconds.toFixed(1)} s.
-            </p>
           </div>
         )}
         {phase === 'undone' && <p>Undone: people were regrouped as before.</p>}
@@ -169,9 +141,20 @@ export function ImproveDialog() {
             Undo
           </button>
         )}
-        <button type="button" className="button" onClick={close} disabled={busy}>
-          {phase === 'idle' ? 'Cancel' : 'Close'}
-        </button>
+        {phase === 'running' ? (
+          <button
+            type="button"
+            className="button"
+            disabled={progress?.phase === 'regrouping'}
+            onClick={() => void cancel()}
+          >
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="button" onClick={close} disabled={busy}>
+            {phase === 'idle' ? 'Cancel' : 'Close'}
+          </button>
+        )}
         {(phase === 'idle' || phase === 'running') && (
           <button
             type="button"

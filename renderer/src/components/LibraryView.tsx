@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ScanStatus } from '../../../electron/shared/api.ts';
 import { useActions, useApp, useClient } from '../context.ts';
 import { duration, num, plural, SKIP_REASONS } from '../format.ts';
+import { GroupingQualityPanel } from './GroupingQualityPanel.tsx';
 import { CloseIcon, FolderIcon, PauseIcon, PlayIcon, PlusIcon, ScanIcon, StopIcon } from './icons.tsx';
 
 const ACTIVE = new Set<ScanStatus['state']>(['running', 'paused', 'finishing', 'grouping']);
@@ -310,6 +311,7 @@ function SettingsCard() {
         </button>
       </div>
       <p className="muted small">Your corrections always win over grouping. Applies from the next scan.</p>
+      <GroupingQualityPanel />
       <FaceModelSetting current={settings.pipeline} />
       <p className="muted small" data-testid="providers">
         Face analysis runs on{' '}

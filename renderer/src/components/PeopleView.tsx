@@ -56,6 +56,14 @@ export function PeopleView() {
         <button
           type="button"
           className="button is-quiet"
+          onClick={() => actions.setDialog('merges')}
+          title="Pairs of people who are probably one person: merge, or say they are different"
+        >
+          Suggested merges
+        </button>
+        <button
+          type="button"
+          className="button is-quiet"
           onClick={() => actions.setDialog('improve')}
           title="Learn from your corrections and regroup people"
         >

@@ -1,7 +1,11 @@
-// Choose a person (move faces to…, merge into…): type to filter, arrows and Enter to pick.
-import { useMemo, useState } from 'react';
-import type { PersonSummary } from '../../../electron/shared/api.ts';
-import { useApp } from '../context.ts';
+// Choose a person (move faces to…, merge into…): type to filter, arrows and Enter to pick. A picker
+// searches everyone, whatever the People view's search box holds (issue 15 item 5). Given `rankFor`,
+// it ranks people for merging with that person: likely the same first with their likeness shown,
+// then named people (listMergeCandidates), with bigger faces.
+import { useEffect, useMemo, useState } from 'react';
+import type { MergeCandidate, PersonSummary } from '../../../electron/shared/api.ts';
+import { useApp, useClient } from '../context.ts';
+import { likenessText } from '../correction-words.ts';
 import { plural } from '../format.ts';
 import { displayName } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
@@ -11,14 +15,41 @@ import { FaceThumb } from './Thumbs.tsx';
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const MAX_SHOWN = 200;
 
+/** Everyone (not the People view's filtered list), and the merge ranking when asked for. */
+function usePickerPeople(rankFor: number | undefined) {
+  const client = useClient();
+  const filtered = useApp((s) => s.people);
+  const [all, setAll] = useState<readonly PersonSummary[] | null>(null);
+  const [ranked, setRanked] = useState<readonly MergeCandidate[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    client
+      .listPeople({ sort: 'size', search: '', includeHidden: false })
+      .then((r) => live && setAll(r.people))
+      .catch(() => {});
+    if (rankFor !== undefined) {
+      client
+        .listMergeCandidates({ personId: rankFor })
+        .then((r) => live && setRanked(r.candidates))
+        .catch(() => {});
+    }
+    return () => {
+      live = false;
+    };
+  }, [client, rankFor]);
+  return { people: all ?? filtered, ranked };
+}
+
 export function PersonPicker(props: {
   title: string;
   exclude?: readonly number[];
   allowNew?: boolean;
+  /** Rank people for merging with this person (nearest first, likeness shown). */
+  rankFor?: number;
   onPick: (to: number | 'new') => void;
   onClose: () => void;
 }) {
-  const people = useApp((s) => s.people);
+  const { people, ranked } = usePickerPeople(props.rankFor);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const options = useMemo(() => {
@@ -27,11 +58,17 @@ export function PersonPicker(props: {
     const matches = people.filter(
       (p) => !excluded.has(p.id) && (q === '' || (p.name !== null && fold(p.name).includes(q))),
     );
-    // Named people first: they are what one moves faces to.
-    matches.sort((a, b) => Number(b.name !== null) - Number(a.name !== null));
+    if (ranked) {
+      const rank = new Map(ranked.map((c, i) => [c.personId, i]));
+      matches.sort((a, b) => (rank.get(a.id) ?? Infinity) - (rank.get(b.id) ?? Infinity));
+    } else {
+      // Named people first: they are what one moves faces to.
+      matches.sort((a, b) => Number(b.name !== null) - Number(a.name !== null));
+    }
     const list: Array<PersonSummary | 'new'> = props.allowNew ? ['new', ...matches] : matches;
     return list.slice(0, MAX_SHOWN);
-  }, [people, query, props.exclude, props.allowNew]);
+  }, [people, ranked, query, props.exclude, props.allowNew]);
+  const similarity = useMemo(() => new Map((ranked ?? []).map((c) => [c.personId, c.similarity])), [ranked]);
 
   const pick = (o: PersonSummary | 'new' | undefined) => {
     if (o === undefined) return;
@@ -39,7 +76,7 @@ export function PersonPicker(props: {
   };
 
   return (
-    <Dialog title={props.title} onClose={props.onClose} className="picker">
+    <Dialog title={props.title} onClose={props.onClose} className={`picker${ranked ? ' is-ranked' : ''}`}>
       <input
         type="search"
         className="input"
@@ -89,7 +126,12 @@ export function PersonPicker(props: {
               <>
                 <FaceThumb faceId={o.coverFaceId} size={96} round label={displayName(o)} />
                 <span className={`picker-name${o.name === null ? ' is-unnamed' : ''}`}>{displayName(o)}</span>
-                <span className="picker-count">{plural(o.faceCount, 'face')}</span>
+                <span className="picker-count">
+                  {similarity.get(o.id) != null && (
+                    <span className="picker-likeness">{likenessText(similarity.get(o.id)!)} · </span>
+                  )}
+                  {plural(o.faceCount, 'face')}
+                </span>
               </>
             )}
           </div>

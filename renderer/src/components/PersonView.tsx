@@ -134,6 +134,15 @@ function PersonHeader() {
             <button type="button" className="button" disabled={busy} onClick={() => setMerging(true)}>
               <MergeIcon size={16} /> Merge into…
             </button>
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => void actions.dismissPerson(person.id)}
+              title="Not a face, or faces to ignore: they leave People and Unassigned for good (Undo brings them back)"
+            >
+              <CloseIcon size={16} /> Not a face
+            </button>
             {suggestions > 0 && (
               <button
                 type="button"
@@ -167,6 +176,7 @@ function PersonHeader() {
         <PersonPicker
           title={`Merge ${displayName(person)} into…`}
           exclude={[person.id]}
+          rankFor={person.id}
           onClose={() => setMerging(false)}
           onPick={(to) => {
             setMerging(false);

@@ -3,6 +3,7 @@
 // undoable corrections. Keys: Y, N, S (skip), Escape.
 import type { KeyboardEvent } from 'react';
 import { useActions, useApp } from '../context.ts';
+import { confidenceText, reviewQuestion } from '../correction-words.ts';
 import { displayName } from '../store/app-store.ts';
 import { Dialog } from './Dialog.tsx';
 import { CheckIcon, CloseIcon } from './icons.tsx';
@@ -16,6 +17,7 @@ export function ReviewDialog() {
   if (!review) return null;
   const face = review.faces[review.index];
   if (!face) return null;
+  const named = person && person.id === review.personId ? person.name : null;
   const name = person && person.id === review.personId ? displayName(person) : 'this person';
 
   // Buttons stay enabled (aria-disabled) while an answer is saved, so focus (and Y / N) stays in the
@@ -35,14 +37,14 @@ export function ReviewDialog() {
       {/* biome-ignore lint/a11y/noStaticElementInteractions: Y / N / S answer; the buttons do the same */}
       <div className="review" onKeyDown={onKeyDown}>
         <p className="muted" aria-live="polite">
-          {review.index + 1} of {review.faces.length} · {Math.round(face.confidence * 100)}% sure
+          {review.index + 1} of {review.faces.length} · {confidenceText(face.confidence)}
         </p>
         <div className="review-images">
           <FaceThumb key={face.faceId} faceId={face.faceId} size={256} label={`Face ${review.index + 1}`} />
           <PhotoThumb key={`p${face.photoId}`} photoId={face.photoId} alt="The photo this face is in" />
         </div>
         <p className="review-question" id="review-question">
-          Is this {name}?
+          {reviewQuestion(named)}
         </p>
         <div className="toolbar review-actions" role="toolbar" aria-labelledby="review-question">
           <button

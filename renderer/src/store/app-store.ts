@@ -81,7 +81,7 @@ export interface PhotoViewer {
   detail: PhotoDetail | null;
 }
 
-export type AppDialog = 'export' | 'improve';
+export type AppDialog = 'export' | 'improve' | 'merges';
 
 export interface AppState {
   phase: 'loading' | 'ready' | 'error';
@@ -189,6 +189,10 @@ export interface AppActions {
   moveFaces(faceIds: readonly number[], to: number | 'new'): Promise<void>;
   /** A face the detector missed, drawn on the photo (photo pixels), given to a person or a new one. */
   addFace(photoId: number, box: Box, to: number | 'new'): Promise<void>;
+  /** "Not a face" / "ignore these": the person's faces are ignored from now on (undoable). */
+  dismissPerson(personId: number): Promise<void>;
+  /** "Different people": grouping never merges the two (a suggested merge declined; undoable). */
+  keepApart(a: number, b: number): Promise<void>;
   splitSelectedFaces(): Promise<void>;
   rejectSelectedFaces(): Promise<void>;
   confirmSelectedFaces(): Promise<void>;
@@ -244,6 +248,8 @@ const OP_LABEL: Record<string, string> = {
   'set-hidden': 'hide',
   'set-cover': 'cover change',
   'add-face': 'added face',
+  dismiss: '“not a face”',
+  'keep-apart': '“different people”',
 };
 
 export function createAppStore(api: KithClient, options: AppStoreOptions = {}): AppStore {
@@ -780,6 +786,35 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
         await get().actions.mergePeople(
           target,
           ids.filter((x) => x !== target),
+        );
+      },
+
+      dismissPerson: (personId) => {
+        const name = nameOf(personId);
+        return correct(
+          () => api.dismissPerson({ personId }),
+          () => `Dismissed ${name}: its faces are ignored`,
+          () => {
+            // The person shown is gone: back to People (not a 404).
+            const s = get();
+            const shown = s.route.view === 'person' && s.route.personId === personId;
+            set({
+              history: forgetPeople(s.history, [personId]),
+              ...(shown && {
+                route: { view: 'people' as const },
+                person: null,
+                faceSelection: emptySelection,
+              }),
+            });
+          },
+        );
+      },
+
+      keepApart: (a, b) => {
+        const [na, nb] = [nameOf(a), nameOf(b)];
+        return correct(
+          () => api.keepApart({ personIds: [a, b] }),
+          () => `Kept ${na} and ${nb} apart`,
         );
       },
 

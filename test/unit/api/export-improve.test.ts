@@ -69,7 +69,7 @@ describe('improveRecognition', () => {
     assert.equal(r.regrouped, false);
     assert.equal(r.before, null);
     assert.equal(r.confirmedFaces, 0);
-    assert.match(r.reason, /not enough/);
+    assert.match(r.reason, /Not enough to learn from/);
   });
 
   test('with confirmed people it reports before/after held-out scores; undo regroups', async () => {

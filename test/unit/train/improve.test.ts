@@ -34,13 +34,31 @@ test('corrections become labels and hard negatives (rejections, same-photo faces
   assert.ok(pairs.has(`${rowOf(faces.A[0]!)}-${rowOf(faces.B1[0]!)}`));
 });
 
+test('naming a person counts as confirming its faces; unnamed auto faces do not', async (t) => {
+  const { lib, faces } = buildLibrary(t);
+  const a = lib.write.createPerson(null);
+  const c = lib.write.createPerson(null);
+  for (const f of faces.A) lib.write.assignFace(f, a, 'auto', 1);
+  for (const f of faces.C) lib.write.assignFace(f, c, 'auto', 1);
+  const m = lib.read.embeddings(EMBEDDER);
+  assert.equal(correctionLabels(lib, m).people, 0);
+  lib.write.renamePerson(a, 'Ann');
+  lib.write.renamePerson(c, 'Cal');
+  const { labels, people } = correctionLabels(lib, m);
+  assert.equal(people, 2);
+  assert.equal(labels.filter((l) => l >= 0).length, faces.A.length + faces.C.length);
+  const r = await improveRecognition(lib, { embedderId: EMBEDDER, threshold: THRESHOLD, steps: 5 });
+  assert.equal(r.confirmedFaces, faces.A.length + faces.C.length);
+  assert.doesNotMatch(r.reason, /Not enough/);
+});
+
 test('improveRecognition stores only a kept adapter; undo restores the previous one', async (t) => {
   const { lib, faces } = buildLibrary(t);
   const steps: number[] = [];
   // Too few corrections: nothing is trained or stored.
   const none = await improveRecognition(lib, { embedderId: EMBEDDER, threshold: THRESHOLD });
   assert.equal(none.kept, false);
-  assert.match(none.reason, /not enough corrections/);
+  assert.match(none.reason, /Not enough to learn from/);
   const a = lib.write.createPerson('A');
   const c = lib.write.createPerson('C');
   for (const f of faces.A) lib.write.assignFace(f, a, 'user');
