@@ -21,11 +21,19 @@ const { values } = parseArgs({
 });
 
 const libraryDir = resolve(values.library ?? defaultLibraryDir());
-const service = LibraryService.open({
-  libraryDir,
-  pipeline: values.pipeline,
-  modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
-});
+let service: LibraryService;
+try {
+  // Like the app: a folder without a library starts a new one; a damaged one is reported, not traced.
+  service = LibraryService.open({
+    libraryDir,
+    pipeline: values.pipeline,
+    modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
+    create: true,
+  });
+} catch (err) {
+  console.error(`dev:web: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const staticDir = resolve(repoRoot, 'dist/renderer');
 if (values.built && !existsSync(staticDir)) {
   console.error('dist/renderer is missing: run `npm run build:renderer` first.');

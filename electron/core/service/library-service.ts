@@ -50,6 +50,8 @@ export interface LibraryServiceOptions {
   runScan?: (options: ScanJobOptions) => Promise<ScanJobResult>;
   /** Face thumbnail cache; default <libraryDir>/thumbnails. */
   cacheDir?: string | undefined;
+  /** Make the library when the folder has none (the app's first run). Default false: an error. */
+  create?: boolean | undefined;
 }
 
 export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
@@ -199,7 +201,11 @@ export class LibraryService {
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
       if (this.#closed) return;
-      this.#allPeople();
+      try {
+        this.#allPeople();
+      } catch {
+        // A damaged or unreadable library: the UI's own request reports it, with its message.
+      }
       // Then the ONNX runtime (for the status's providers), off the first screen's path.
       import('../../../ml/models/registry.ts')
         .then((m) => {
@@ -209,9 +215,12 @@ export class LibraryService {
     });
   }
 
-  /** Opens (creating and migrating) the library in `libraryDir`. */
+  /** Opens (migrating, and with `create` creating) the library in `libraryDir`. */
   static open(options: LibraryServiceOptions): LibraryService {
-    return new LibraryService(openLibrary(resolve(options.libraryDir)), options);
+    return new LibraryService(
+      openLibrary(resolve(options.libraryDir), { create: options.create ?? false }),
+      options,
+    );
   }
 
   /** Subscribes to scan progress and library changes; returns the unsubscribe function. */
