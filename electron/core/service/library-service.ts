@@ -33,6 +33,7 @@ import {
   updatePeople,
 } from '../scan-job.ts';
 import { markInterruptedScans, ScanController, type ScanProgress } from '../scanner/index.ts';
+import { storageProblem } from '../store/errors.ts';
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
 import { sameFaceAsDrawn } from '../store/writer.ts';
@@ -423,7 +424,7 @@ export class LibraryService {
       } catch (err) {
         final = {
           state: 'failed',
-          error: err instanceof Error ? err.message : String(err),
+          error: storageProblem(err) ?? (err instanceof Error ? err.message : String(err)),
           etaSeconds: null,
         };
       }

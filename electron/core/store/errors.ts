@@ -31,7 +31,8 @@ function codeOf(err: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
-const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+// SQLITE_IOERR_SHMSIZE: the -shm file beside the library could not be given its space.
+const DISK_FULL = new Set(['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE', 'ENOSPC', 'EDQUOT']);
 
 /** True for SQLite's "file is not a database" and "database disk image is malformed". */
 export function isDamage(err: unknown): boolean {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isDamage, LibraryDamagedError, LibraryMissingError } from './errors.ts';
+import { isDamage, LibraryDamagedError, LibraryMissingError, storageProblem } from './errors.ts';
 import { LibraryTooNewError, type MigrateResult, migrate, schemaVersion } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { LibraryReader } from './reader.ts';
@@ -89,23 +89,42 @@ export function openLibrary(dir: string, options: OpenLibraryOptions = {}): Libr
 export function openLibraryReadonly(dir: string, options: OpenLibraryOptions = {}): ReadonlyLibrary {
   const file = join(dir, LIBRARY_FILE);
   if (!existsSync(file)) throw new LibraryMissingError(dir);
-  const db = new Database(file, {
-    readonly: true,
-    fileMustExist: true,
-    timeout: options.busyTimeoutMs ?? 5000,
-  });
+  const timeout = options.busyTimeoutMs ?? 5000;
+  let db = new Database(file, { readonly: true, fileMustExist: true, timeout });
   try {
-    const v = checkOpenable(db, file);
+    let v: number;
+    try {
+      v = checkOpenable(db, file);
+    } catch (err) {
+      if (!canReadWithoutShm(err, file)) throw err;
+      // A reader needs the -shm file beside the library, and on a full disk it cannot be made
+      // (SQLITE_IOERR_SHMSIZE). With nothing in the WAL, exclusive locking keeps that index in
+      // memory instead; such a connection needs write access to take its lock but writes nothing.
+      db.close();
+      db = new Database(file, { fileMustExist: true, timeout });
+      db.pragma('locking_mode = EXCLUSIVE');
+      v = checkOpenable(db, file);
+    }
     if (v < migrations.length) {
       throw new Error(
         `The library ${file} is at schema version ${v}; open it once for writing to upgrade it.`,
       );
     }
-    return { file, read: new LibraryReader(db), close: () => db.close() };
+    const opened = db;
+    return { file, read: new LibraryReader(opened), close: () => opened.close() };
   } catch (err) {
     db.close();
-    throw err;
+    const problem = storageProblem(err);
+    throw problem === null ? err : new Error(`Cannot read the library ${file}: ${problem}`);
   }
+}
+
+/** A reader failed on a disk error before reading anything, and the library's WAL is empty. */
+function canReadWithoutShm(err: unknown, file: string): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_IOERR')) return false;
+  const wal = statSync(`${file}-wal`, { throwIfNoEntry: false });
+  return wal === undefined || wal.size === 0;
 }
 
 /**
