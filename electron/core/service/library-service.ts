@@ -53,6 +53,8 @@ export interface LibraryServiceOptions {
   cacheDir?: string | undefined;
   /** Make the library when the folder has none (the app's first run). Default false: an error. */
   create?: boolean | undefined;
+  /** How often to look for writes by other processes (a `kith` command), in ms. Default 1000. */
+  outsideWritesMs?: number | undefined;
 }
 
 export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
@@ -186,6 +188,9 @@ export class LibraryService {
   #providers: string[] = [];
   /** The face model's stages for hand-drawn faces, made on first use (per pipeline setting). */
   #manual: { pipeline: string; embedder: Promise<ManualFaceEmbedder> } | null = null;
+  /** SQLite's count of commits by other connections, as last seen (see #noticeOutsideWrites). */
+  #dataVersion: number;
+  readonly #outsideTimer: NodeJS.Timeout;
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.library = library;
@@ -198,6 +203,15 @@ export class LibraryService {
     });
     // Scans a killed process left 'running' show as interrupted rather than as a live scan.
     markInterruptedScans(library);
+    this.#dataVersion = this.#readDataVersion();
+    this.#outsideTimer = setInterval(() => {
+      try {
+        this.#noticeOutsideWrites();
+      } catch {
+        // A library that cannot be read right now: the next request reports it.
+      }
+    }, options.outsideWritesMs ?? 1000);
+    this.#outsideTimer.unref();
     this.handlers = this.#makeHandlers();
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
@@ -234,6 +248,7 @@ export class LibraryService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#outsideTimer);
     const scan = this.#scan;
     if (scan) {
       scan.controller.cancel();
@@ -270,6 +285,25 @@ export class LibraryService {
     if (reason === 'correction' || reason === 'undo' || reason === 'redo') this.#patchPeople(personIds);
     else this.#people = null;
     this.#emit('libraryChanged', { reason, personIds });
+  }
+
+  #readDataVersion(): number {
+    return this.library.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /**
+   * Another process (a `kith` command renaming or merging while the app runs) committed to the
+   * library: SQLite's data_version, which counts other connections' commits only, has moved. Drops
+   * what is cached and tells the listeners. Checked before cached reads and on a timer, so an idle
+   * window refreshes too.
+   */
+  #noticeOutsideWrites(): void {
+    if (this.#closed) return;
+    const version = this.#readDataVersion();
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.media.clear();
+    this.#changed('outside');
   }
 
   #patchPeople(personIds: readonly number[]): void {
@@ -441,11 +475,13 @@ export class LibraryService {
   // ── people ──
 
   #unassignedCount(): number {
+    this.#noticeOutsideWrites();
     this.#unassigned ??= this.#queries.unassignedCount();
     return this.#unassigned;
   }
 
   #allPeople(): PersonSummary[] {
+    this.#noticeOutsideWrites();
     this.#people ??= this.library.read.listPeople({ includeHidden: true }).map(summaryOf);
     return this.#people;
   }
