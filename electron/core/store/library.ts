@@ -132,8 +132,8 @@ function canReadWithoutShm(err: unknown, file: string): boolean {
  * linked into place, which never replaces an existing file. So library.sqlite, once it exists, is a
  * whole library: processes creating one at the same moment all end up opening the same one, and an
  * empty library.sqlite is always damage (a failed copy, a full disk), never one being made.
+ * Returns the migration it ran when its library is the one in place, else null.
  */
-/** Returns the migration it ran when its library is the one in place, else null. */
 function createLibraryFile(dir: string, timeout: number): MigrateResult | null {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, LIBRARY_FILE);

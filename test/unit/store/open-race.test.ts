@@ -2,6 +2,7 @@
 // window starting together): each must open it, and the library must end up migrated exactly once.
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { after, before, test } from 'node:test';
@@ -56,7 +57,6 @@ test('processes upgrading an old library at the same time all succeed', { timeou
   const root = tempDir(t, 'kith-race-');
   for (let round = 0; round < ROUNDS; round++) {
     const dir = join(root, `old-${round}`);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(dir);
     const old = new Database(join(dir, LIBRARY_FILE));
     old.pragma('journal_mode = WAL');
