@@ -18,7 +18,11 @@ if (!values.library || !values.static) {
   process.exit(2);
 }
 
-const service = LibraryService.open({ libraryDir: resolve(values.library), pipeline: values.pipeline });
+const service = LibraryService.open({
+  libraryDir: resolve(values.library),
+  pipeline: values.pipeline,
+  create: true,
+});
 const bridge = await startBridge({ service, staticDir: resolve(values.static), validateOutput: true });
 process.stdout.write(`${JSON.stringify({ url: bridge.url, origin: bridge.origin, pid: process.pid })}\n`);
 

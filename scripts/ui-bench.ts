@@ -148,7 +148,7 @@ async function generateLibrary(): Promise<void> {
     [faceOwner[i], faceOwner[j]] = [faceOwner[j]!, faceOwner[i]!];
   }
 
-  const lib = openLibrary(libraryDir);
+  const lib = openLibrary(libraryDir, { create: true });
   const DIM = 16;
   const embedding = () => {
     const v = new Float32Array(DIM);

@@ -32,11 +32,19 @@ if (!values.hot && !existsSync(join(staticDir, 'index.html'))) {
   process.exit(1);
 }
 const libraryDir = resolve(values.library ?? defaultLibraryDir());
-const service = LibraryService.open({
-  libraryDir,
-  pipeline: values.pipeline,
-  modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
-});
+let service: LibraryService;
+try {
+  // Like the app: a folder without a library starts a new one; a damaged one is reported, not traced.
+  service = LibraryService.open({
+    libraryDir,
+    pipeline: values.pipeline,
+    modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
+    create: true,
+  });
+} catch (err) {
+  console.error(`dev:web: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const bridge = await startBridge({
   service,
   port: values.port === undefined ? 0 : Number(values.port),

@@ -35,7 +35,7 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
   for await (const e of walkImages([dataDir])) if (e.type === 'file') files.push(e.path);
   files.sort();
   const libDir = await mkdtemp(join(tmpdir(), 'kith-bench-speed-'));
-  const library = openLibrary(libDir);
+  const library = openLibrary(libDir, { create: true });
   try {
     // 1. End to end, as a user's scan runs: all cores, results stored. CPU time (all threads of
     // this process) too: on a shared machine the wall-clock rate depends on the other load, the
@@ -69,7 +69,7 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
     // workers choose the same way: same runtime, settings and environment).
     await pipeline.ready();
     const providers = pipeline.providers;
-    const stageLib = openLibrary(await mkdtemp(join(tmpdir(), 'kith-bench-stage-')));
+    const stageLib = openLibrary(await mkdtemp(join(tmpdir(), 'kith-bench-stage-')), { create: true });
     let storeMs = 0;
     let sampleFaces = 0;
     try {

@@ -1,7 +1,6 @@
 // `kith export`: labeled faces out of a library as JSON, CSV, per-person folders, an embeddings
 // dataset or XMP sidecars.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type EmbeddingDtype,
   EXPORT_FORMATS,
@@ -11,7 +10,7 @@ import {
   type SidecarStyle,
 } from '../core/export/index.ts';
 import { defaultLibraryDir } from '../core/paths.ts';
-import { LIBRARY_FILE, openLibraryReadonly } from '../core/store/library.ts';
+import { openLibraryReadonly } from '../core/store/library.ts';
 import { commonOptions, parse, UsageError } from './args.ts';
 
 export const EXPORT_USAGE = `  export --format json|csv|folders|xmp|embeddings [--out DIR] [--named-only] [--library DIR]
@@ -56,11 +55,6 @@ export async function exportCommand(args: string[]): Promise<number> {
   );
   const dtype = oneOf<EmbeddingDtype>(values.dtype, ['int8', 'float32'], 'dtype', 'int8');
   const libraryDir = resolve(values.library ?? defaultLibraryDir());
-  if (!existsSync(join(libraryDir, LIBRARY_FILE))) {
-    throw new Error(
-      `No Kith library at ${libraryDir}: run "kith scan <folder> --library ${libraryDir}" first.`,
-    );
-  }
   const library = openLibraryReadonly(libraryDir);
   try {
     const result = await runExport(library.read, {

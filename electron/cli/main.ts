@@ -1,4 +1,5 @@
 // `kith` — the command-line face of the core. Same modules as the app, no Electron.
+import { storageProblem } from '../core/store/errors.ts';
 import { endProgress, UsageError } from './args.ts';
 import { benchCommand } from './bench.ts';
 import { BENCH_PEERS_USAGE } from './bench-peers.ts';
@@ -81,7 +82,9 @@ try {
     process.stderr.write(`kith: ${err.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`kith: ${err instanceof Error ? err.message : String(err)}\n`);
+    // A full or failing disk reads as what to do, not as SQLite's "database or disk is full".
+    const message = storageProblem(err) ?? (err instanceof Error ? err.message : String(err));
+    process.stderr.write(`kith: ${message}\n`);
     if (process.env.KITH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 1;
   }

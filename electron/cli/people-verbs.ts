@@ -1,11 +1,10 @@
 // `kith person …`, `kith face …`, `kith undo`, `kith redo`, `kith history`: the corrections of
 // core/people/corrections.ts from the command line. Each prints what it did, or with --json one
 // CorrectionResult object (undo/redo with nothing to do print `null` and exit 1).
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { defaultLibraryDir } from '../core/paths.ts';
 import { type CorrectionResult, Corrections } from '../core/people/corrections.ts';
-import { LIBRARY_FILE, type Library, openLibrary } from '../core/store/library.ts';
+import { type Library, openLibrary } from '../core/store/library.ts';
 import { printable } from '../shared/names.ts';
 import { commonOptions, intOption, parse, UsageError } from './args.ts';
 
@@ -43,13 +42,7 @@ function parseIds(values: readonly string[], what: string): number[] {
 
 /** Opens an existing library for writing; a clear error when there is none (never creates one). */
 function withLibrary<T>(dir: string | undefined, fn: (library: Library) => T): T {
-  const libraryDir = resolve(dir ?? defaultLibraryDir());
-  if (!existsSync(join(libraryDir, LIBRARY_FILE))) {
-    throw new Error(
-      `No Kith library at ${libraryDir}: run "kith scan <folder> --library ${libraryDir}" first.`,
-    );
-  }
-  const library = openLibrary(libraryDir);
+  const library = openLibrary(resolve(dir ?? defaultLibraryDir()));
   try {
     return fn(library);
   } finally {

@@ -1,9 +1,8 @@
 // `kith people`: the people of a library, and its unassigned faces.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Box } from '../../ml/types.ts';
 import { defaultLibraryDir } from '../core/paths.ts';
-import { LIBRARY_FILE, openLibraryReadonly } from '../core/store/library.ts';
+import { openLibraryReadonly } from '../core/store/library.ts';
 import { printable } from '../shared/names.ts';
 import { commonOptions, parse } from './args.ts';
 
@@ -17,11 +16,6 @@ const boxArray = (b: Box): [number, number, number, number] => [
 export async function peopleCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { ...commonOptions, hidden: { type: 'boolean' } });
   const libraryDir = resolve(values.library ?? defaultLibraryDir());
-  if (!existsSync(join(libraryDir, LIBRARY_FILE))) {
-    throw new Error(
-      `No Kith library at ${libraryDir}: run "kith scan <folder> --library ${libraryDir}" first.`,
-    );
-  }
   const library = openLibraryReadonly(libraryDir);
   try {
     const people = library.read

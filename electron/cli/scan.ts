@@ -41,7 +41,7 @@ export async function scanCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('scan: give at least one folder');
   const libraryDir = resolve(values.library ?? defaultLibraryDir());
   const roots = positionals.map((p) => resolve(p));
-  const library = openLibrary(libraryDir);
+  const library = openLibrary(libraryDir, { create: true });
   const controller = new ScanController();
   // Ctrl-C cancels cleanly: finished photos stay recorded and the next scan resumes.
   const onSigint = (): void => controller.cancel();

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'unsupported',
   /** Token missing or wrong (bridge). */
   'unauthorized',
+  /** The library's disk refused the change (full, read-only, failing) or another program holds it. */
+  'storage',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -66,5 +68,6 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   conflict: 409,
   unsupported: 501,
   unauthorized: 401,
+  storage: 507,
   internal: 500,
 };

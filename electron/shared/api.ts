@@ -497,9 +497,10 @@ export type ServiceHandlers = {
 
 export const events = {
   scanProgress: ScanStatus,
-  /** People, faces or photos changed (a scan, a regroup, a correction, an undo). */
+  /** People, faces or photos changed (a scan, a regroup, a correction, an undo; 'outside': another
+   * process, e.g. a `kith` command, wrote to the library). */
   libraryChanged: z.object({
-    reason: z.enum(['scan', 'correction', 'undo', 'redo', 'folders', 'settings', 'recognition']),
+    reason: z.enum(['scan', 'correction', 'undo', 'redo', 'folders', 'settings', 'recognition', 'outside']),
     personIds: z.array(Id),
   }),
   /** An application-menu command (Electron), handled by the renderer like its keyboard shortcut. */

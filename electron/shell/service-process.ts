@@ -20,6 +20,8 @@ port.on('message', (e: { data: ToService }) => {
           libraryDir: m.libraryDir,
           pipeline: m.pipeline,
           modelsDir: m.modelsDir,
+          // The app makes its library on its first run.
+          create: true,
         });
         service.on((event) => send({ type: 'event', name: event.name, payload: event.payload }));
         send({ type: 'ready' });

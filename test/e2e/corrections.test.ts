@@ -33,7 +33,12 @@ before(async () => {
   await cp(knn, join(root, 'Photos'), { recursive: true });
   await mkdir(shots, { recursive: true });
   const staticDir = await buildRenderer(join(root, 'renderer'));
-  service = LibraryService.open({ libraryDir: join(root, 'library'), pipeline: 'faceplugin', workers: 2 });
+  service = LibraryService.open({
+    libraryDir: join(root, 'library'),
+    pipeline: 'faceplugin',
+    workers: 2,
+    create: true,
+  });
   bridge = await startBridge({ service, staticDir, validateOutput: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

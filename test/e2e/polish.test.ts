@@ -35,7 +35,12 @@ before(async () => {
   await cp(knn, photos, { recursive: true });
   await mkdir(shots, { recursive: true });
   const staticDir = await buildRenderer(join(root, 'renderer'));
-  service = LibraryService.open({ libraryDir: join(root, 'library'), pipeline: 'faceplugin', workers: 2 });
+  service = LibraryService.open({
+    libraryDir: join(root, 'library'),
+    pipeline: 'faceplugin',
+    workers: 2,
+    create: true,
+  });
   await service.handlers.addFolder({ path: photos });
   await service.handlers.startScan({});
   for (let i = 0; i < 3600; i++) {

@@ -189,7 +189,7 @@ test('files deleted during a scan are reported, not recorded; a deleted known ph
   await mkdir(dir);
   const names = ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg'];
   for (let i = 0; i < names.length; i++) await copyFile(train[i]!, join(dir, names[i]!));
-  const library = openLibrary(join(root, 'vanishing-library'));
+  const library = openLibrary(join(root, 'vanishing-library'), { create: true });
   const pool = await AnalyzerPool.start({ workers: 1, pipeline: 'faceplugin' });
   try {
     const info = await pool.ready();

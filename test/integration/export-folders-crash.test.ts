@@ -36,7 +36,7 @@ const photoNames: Record<string, string[]> = {};
 /** A library of real photos with one face each, every face assigned to its person; no models needed. */
 async function buildLibrary(): Promise<void> {
   libraryDir = join(root, 'library');
-  const library = openLibrary(libraryDir);
+  const library = openLibrary(libraryDir, { create: true });
   const corrections = new Corrections(library);
   let seed = 1;
   try {

@@ -64,7 +64,7 @@ test('a face drawn on a photo joins its person, near its other faces; undo and r
 
   // The library: everything but the missed photo scanned; that one analysed with no faces found.
   const libraryDir = join(root, 'lib');
-  const lib = openLibrary(libraryDir);
+  const lib = openLibrary(libraryDir, { create: true });
   const pipeline = await createPipeline({ pipeline: 'faceplugin', threads: 1 });
   let truth: { x: number; y: number; w: number; h: number };
   let found: PhotoAnalysis;

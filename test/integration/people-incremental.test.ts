@@ -50,7 +50,7 @@ test('new photos join their people by k-NN and agree with a full re-cluster', {
   roots.push(root);
   const photos = join(root, 'photos');
   await copyCrops(photos, 1, 3);
-  const library = openLibrary(join(root, 'lib'));
+  const library = openLibrary(join(root, 'lib'), { create: true });
   try {
     const first = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin' });
     assert.equal(first.clustering?.mode, 'full');

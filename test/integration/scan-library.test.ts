@@ -51,7 +51,7 @@ test('scan groups each person of real photos, records every broken file, and res
   skip: needShared,
   timeout: 120_000,
 }, async () => {
-  const library = openLibrary(libraryDir);
+  const library = openLibrary(libraryDir, { create: true });
   try {
     const first = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin', workers: 2 });
     assert.equal(first.scan.state, 'done');
@@ -96,7 +96,7 @@ test('scan groups each person of real photos, records every broken file, and res
     new Corrections(library).renamePerson(obama.id, 'Barack Obama');
     const exported = await runExport(library.read, { format: 'xmp' });
     assert.equal(exported.format === 'xmp' && exported.photos, 2);
-    const fresh = openLibrary(join(root, 'fresh-library'));
+    const fresh = openLibrary(join(root, 'fresh-library'), { create: true });
     try {
       const scan = await runScanJob({ library: fresh, roots: [photos], pipeline: 'faceplugin', workers: 2 });
       assert.equal(scan.imported?.named, 2);
@@ -123,7 +123,7 @@ test('a damaged model file stops the scan with one clear error and marks no phot
   await cp(join(sharedModelsDir, 'mobilefacenet_foamliu.onnx'), join(models, 'mobilefacenet_foamliu.onnx'));
   const yunet = await readFile(join(sharedModelsDir, 'yunet_n_dynamic.onnx'));
   await writeFile(join(models, 'yunet_n_dynamic.onnx'), yunet.subarray(0, 1000)); // an interrupted copy
-  const library = openLibrary(join(root, 'damaged-model-library'));
+  const library = openLibrary(join(root, 'damaged-model-library'), { create: true });
   try {
     await assert.rejects(
       runScanJob({

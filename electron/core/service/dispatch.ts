@@ -15,6 +15,7 @@ import {
   type ServiceMethod,
 } from '../../shared/api.ts';
 import { CorrectionError } from '../people/corrections.ts';
+import { storageProblem } from '../store/errors.ts';
 import { ScanAlreadyRunningError } from '../store/writer.ts';
 
 export interface DispatchOptions {
@@ -31,6 +32,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof CorrectionError) return new ApiError(err.category, err.message);
   if (err instanceof ScanAlreadyRunningError) return new ApiError('conflict', err.message);
+  const storage = storageProblem(err);
+  if (storage !== null) return new ApiError('storage', storage);
   return new ApiError('internal', err instanceof Error ? err.message : String(err));
 }
 

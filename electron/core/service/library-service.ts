@@ -34,6 +34,7 @@ import {
   updatePeople,
 } from '../scan-job.ts';
 import { markInterruptedScans, ScanController, type ScanProgress } from '../scanner/index.ts';
+import { storageProblem } from '../store/errors.ts';
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
 import { sameFaceAsDrawn } from '../store/writer.ts';
@@ -53,6 +54,10 @@ export interface LibraryServiceOptions {
   runScan?: (options: ScanJobOptions) => Promise<ScanJobResult>;
   /** Face thumbnail cache; default <libraryDir>/thumbnails. */
   cacheDir?: string | undefined;
+  /** Make the library when the folder has none (the app's first run). Default false: an error. */
+  create?: boolean | undefined;
+  /** How often to look for writes by other processes (a `kith` command), in ms. Default 1000. */
+  outsideWritesMs?: number | undefined;
 }
 
 export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
@@ -191,6 +196,9 @@ export class LibraryService {
   #providers: string[] = [];
   /** The face model's stages for hand-drawn faces, made on first use (per pipeline setting). */
   #manual: { pipeline: string; embedder: Promise<ManualFaceEmbedder> } | null = null;
+  /** SQLite's count of commits by other connections, as last seen (see #noticeOutsideWrites). */
+  #dataVersion: number;
+  readonly #outsideTimer: NodeJS.Timeout;
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.library = library;
@@ -203,11 +211,24 @@ export class LibraryService {
     });
     // Scans a killed process left 'running' show as interrupted rather than as a live scan.
     markInterruptedScans(library);
+    this.#dataVersion = this.#readDataVersion();
+    this.#outsideTimer = setInterval(() => {
+      try {
+        this.#noticeOutsideWrites();
+      } catch {
+        // A library that cannot be read right now: the next request reports it.
+      }
+    }, options.outsideWritesMs ?? 1000);
+    this.#outsideTimer.unref();
     this.handlers = this.#makeHandlers();
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
       if (this.#closed) return;
-      this.#allPeople();
+      try {
+        this.#allPeople();
+      } catch {
+        // A damaged or unreadable library: the UI's own request reports it, with its message.
+      }
       // Then the ONNX runtime (for the status's providers), off the first screen's path.
       import('../../../ml/models/registry.ts')
         .then((m) => {
@@ -217,9 +238,12 @@ export class LibraryService {
     });
   }
 
-  /** Opens (creating and migrating) the library in `libraryDir`. */
+  /** Opens (migrating, and with `create` creating) the library in `libraryDir`. */
   static open(options: LibraryServiceOptions): LibraryService {
-    return new LibraryService(openLibrary(resolve(options.libraryDir)), options);
+    return new LibraryService(
+      openLibrary(resolve(options.libraryDir), { create: options.create ?? false }),
+      options,
+    );
   }
 
   /** Subscribes to scan progress and library changes; returns the unsubscribe function. */
@@ -232,6 +256,7 @@ export class LibraryService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#outsideTimer);
     const scan = this.#scan;
     if (scan) {
       scan.controller.cancel();
@@ -268,6 +293,25 @@ export class LibraryService {
     if (reason === 'correction' || reason === 'undo' || reason === 'redo') this.#patchPeople(personIds);
     else this.#people = null;
     this.#emit('libraryChanged', { reason, personIds });
+  }
+
+  #readDataVersion(): number {
+    return this.library.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /**
+   * Another process (a `kith` command renaming or merging while the app runs) committed to the
+   * library: SQLite's data_version, which counts other connections' commits only, has moved. Drops
+   * what is cached and tells the listeners. Checked before cached reads and on a timer, so an idle
+   * window refreshes too.
+   */
+  #noticeOutsideWrites(): void {
+    if (this.#closed) return;
+    const version = this.#readDataVersion();
+    if (version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    this.media.clear();
+    this.#changed('outside');
   }
 
   #patchPeople(personIds: readonly number[]): void {
@@ -422,7 +466,7 @@ export class LibraryService {
       } catch (err) {
         final = {
           state: 'failed',
-          error: err instanceof Error ? err.message : String(err),
+          error: storageProblem(err) ?? (err instanceof Error ? err.message : String(err)),
           etaSeconds: null,
         };
       }
@@ -439,6 +483,7 @@ export class LibraryService {
   // ── people ──
 
   #unassignedCount(): number {
+    this.#noticeOutsideWrites();
     this.#unassigned ??=
       ignoredFaces(this.library.read).size === 0
         ? this.#queries.unassignedCount()
@@ -454,6 +499,7 @@ export class LibraryService {
   }
 
   #allPeople(): PersonSummary[] {
+    this.#noticeOutsideWrites();
     this.#people ??= this.library.read.listPeople({ includeHidden: true }).map(summaryOf);
     return this.#people;
   }

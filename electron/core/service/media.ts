@@ -3,8 +3,8 @@
 // only when it lies inside one of the library's folders (lexically, after resolving). So neither the
 // HTTP bridge nor the kith-media:// protocol can be made to read any other file.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import { ApiError } from '../../shared/api.ts';
 import { type MediaRequest, PHOTO_SIZES } from '../../shared/media.ts';
@@ -125,10 +125,7 @@ export class MediaService {
       const onDisk = await readFile(file).catch(() => null);
       if (onDisk) return { body: onDisk, contentType: 'image/webp' };
       const body = await this.#gate.run(() => renderFace(face, size));
-      await mkdir(join(this.#options.cacheDir, 'faces'), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, body);
-      await rename(tmp, file);
+      await saveToCache(file, body);
       return { body, contentType: 'image/webp' };
     });
   }
@@ -183,6 +180,21 @@ export class MediaService {
       .finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, p);
     return p;
+  }
+}
+
+/**
+ * Keeps a rendered thumbnail for next time. Only an optimisation: when the write fails (a full disk, a
+ * read-only cache folder) the image is still served, just made again next time.
+ */
+async function saveToCache(file: string, body: Buffer): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, body);
+    await rename(tmp, file);
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
   }
 }
 

@@ -1,5 +1,6 @@
 // Public API of the library store.
 export { blobOf, float32Of, int8Of } from './blobs.ts';
+export { isDamage, LibraryDamagedError, LibraryMissingError, storageProblem } from './errors.ts';
 export {
   LIBRARY_FILE,
   type Library,

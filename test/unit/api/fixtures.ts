@@ -112,7 +112,7 @@ export async function buildApiFixture(): Promise<ApiFixture> {
   const libraryDir = join(root, 'library');
   await mkdir(photosDir, { recursive: true });
   const state = { scans: [] as ScanJobOptions[], release: null as (() => void) | null };
-  const service = LibraryService.open({ libraryDir, runScan: fakeScan(state) });
+  const service = LibraryService.open({ libraryDir, runScan: fakeScan(state), create: true });
   const lib = service.library;
   const faces: number[][] = [[], [], []];
   const photoIds: number[] = [];

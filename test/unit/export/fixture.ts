@@ -57,7 +57,7 @@ export async function buildFixture(
 ): Promise<Fixture> {
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'kith-export-'));
   const photosDir = join(root, 'photos');
-  const library = openLibrary(join(root, options.libraryName ?? 'library'));
+  const library = openLibrary(join(root, options.libraryName ?? 'library'), { create: true });
   const faces: Record<string, number[]> = {};
   const paths: Record<string, string> = {};
   let seed = 1;

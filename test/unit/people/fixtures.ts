@@ -80,7 +80,7 @@ export interface Fixture {
 export function buildLibrary(t: { after(fn: () => void): void }): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'kith-people-'));
   let clock = 1_700_000_000_000;
-  const lib = openLibrary(dir, { now: () => clock++ });
+  const lib = openLibrary(dir, { create: true, now: () => clock++ });
   t.after(() => {
     lib.close();
     rmSync(dir, { recursive: true, force: true });

@@ -39,7 +39,7 @@ describe('app store', () => {
 
   test('a fresh library opens on the folder screen', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kith-empty-'));
-    const service = LibraryService.open({ libraryDir: dir });
+    const service = LibraryService.open({ libraryDir: dir, create: true });
     try {
       const empty = createAppStore(createClient(inProcessTransport(service)), { toastMs: 0 });
       await empty.getState().actions.init();

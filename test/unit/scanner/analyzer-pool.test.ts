@@ -99,7 +99,7 @@ describe('AnalyzerPool', () => {
     await writeJpeg(join(root, 'one.jpg'), 31);
     await writeJpeg(join(root, 'crash.jpg'), 32);
     await writeJpeg(join(root, 'two.jpg'), 33);
-    const library = openLibrary(join(dir, 'lib'));
+    const library = openLibrary(join(dir, 'lib'), { create: true });
     t.after(() => library.close());
     const info = await pool.ready();
     const r = await scanLibrary({

@@ -32,7 +32,7 @@ async function setup(t: { after(fn: () => void): void }, files: Record<string, n
   const libDir = join(dir, 'lib');
   mkdirSync(root);
   for (const [rel, seed] of Object.entries(files)) await writeJpeg(join(root, rel), seed);
-  const lib = openLibrary(libDir);
+  const lib = openLibrary(libDir, { create: true });
   t.after(() => lib.close());
   const calls: string[] = [];
   const analyze = (path: string) => {

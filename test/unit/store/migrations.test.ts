@@ -159,7 +159,7 @@ describe('migrations', () => {
 
   test('openLibrary creates the folder, sets WAL and foreign keys, and reopens without migrating', (t) => {
     const dir = join(tempDir(t), 'nested', 'lib');
-    const lib = openLibrary(dir);
+    const lib = openLibrary(dir, { create: true });
     assert.deepEqual(lib.migrated, { from: 0, to: SCHEMA_VERSION });
     assert.equal(lib.db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(lib.db.pragma('foreign_keys', { simple: true }), 1);

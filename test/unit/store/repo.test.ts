@@ -13,7 +13,7 @@ import { analysis, face, file, tempDir, unitVector } from './helpers.ts';
 function open(t: { after(fn: () => void): void }): Library {
   let lib: Library | undefined;
   t.after(() => lib?.close());
-  lib = openLibrary(tempDir(t));
+  lib = openLibrary(tempDir(t), { create: true });
   return lib;
 }
 
