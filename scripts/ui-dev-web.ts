@@ -26,11 +26,6 @@ const { values } = parseArgs({
   },
 });
 
-const staticDir = resolve(values.renderer ?? join(repoRoot, 'dist/renderer'));
-if (!values.hot && !existsSync(join(staticDir, 'index.html'))) {
-  console.error(`${staticDir} holds no built UI: run \`npm run build:renderer\` first (or use --hot).`);
-  process.exit(1);
-}
 const libraryDir = resolve(values.library ?? defaultLibraryDir());
 let service: LibraryService;
 try {
@@ -43,6 +38,11 @@ try {
   });
 } catch (err) {
   console.error(`dev:web: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+const staticDir = resolve(values.renderer ?? join(repoRoot, 'dist/renderer'));
+if (!values.hot && !existsSync(join(staticDir, 'index.html'))) {
+  console.error(`${staticDir} holds no built UI: run \`npm run build:renderer\` first (or use --hot).`);
   process.exit(1);
 }
 const bridge = await startBridge({
