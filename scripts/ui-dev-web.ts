@@ -36,6 +36,7 @@ const service = LibraryService.open({
   libraryDir,
   pipeline: values.pipeline,
   modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
+  watch: true, // like the app: folders watch themselves
 });
 const bridge = await startBridge({
   service,

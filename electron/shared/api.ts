@@ -163,6 +163,8 @@ export const LibraryStatus = z.object({
    * until the service has looked (it loads the runtime after the first screen is served).
    */
   providers: z.array(z.string()),
+  /** The service watches the folders: changes are scanned by themselves, and so is an added folder. */
+  watching: z.boolean(),
 });
 export type LibraryStatus = z.infer<typeof LibraryStatus>;
 

@@ -20,6 +20,7 @@ port.on('message', (e: { data: ToService }) => {
           libraryDir: m.libraryDir,
           pipeline: m.pipeline,
           modelsDir: m.modelsDir,
+          watch: m.watch,
         });
         service.on((event) => send({ type: 'event', name: event.name, payload: event.payload }));
         send({ type: 'ready' });

@@ -36,8 +36,10 @@ import { markInterruptedScans, ScanController, type ScanProgress } from '../scan
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
 import { sameFaceAsDrawn } from '../store/writer.ts';
+import { FolderWatcher } from './folder-watcher.ts';
 import { isInside, MediaService } from './media.ts';
 import { ServiceQueries } from './queries.ts';
+import { coverRoots, type ScanOutcome } from './watch-schedule.ts';
 
 export interface LibraryServiceOptions {
   libraryDir: string;
@@ -50,6 +52,11 @@ export interface LibraryServiceOptions {
   runScan?: (options: ScanJobOptions) => Promise<ScanJobResult>;
   /** Face thumbnail cache; default <libraryDir>/thumbnails. */
   cacheDir?: string | undefined;
+  /**
+   * Watch the folders and scan what changes in them, catch up at start, scan a folder when it is
+   * added (folder-watcher.ts). The app's service only; default false.
+   */
+  watch?: boolean | undefined;
 }
 
 export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
@@ -185,6 +192,7 @@ export class LibraryService {
   #providers: string[] = [];
   /** The face model's stages for hand-drawn faces, made on first use (per pipeline setting). */
   #manual: { pipeline: string; embedder: Promise<ManualFaceEmbedder> } | null = null;
+  readonly #watcher: FolderWatcher | null;
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.library = library;
@@ -198,10 +206,18 @@ export class LibraryService {
     // Scans a killed process left 'running' show as interrupted rather than as a live scan.
     markInterruptedScans(library);
     this.handlers = this.#makeHandlers();
+    this.#watcher = options.watch
+      ? new FolderWatcher({
+          folders: () => this.#folders(),
+          scan: (roots) => this.#watchScan(roots),
+          ignore: [options.libraryDir],
+        })
+      : null;
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
       if (this.#closed) return;
       this.#allPeople();
+      this.#watcher?.start();
       // Then the ONNX runtime (for the status's providers), off the first screen's path.
       import('../../../ml/models/registry.ts')
         .then((m) => {
@@ -231,6 +247,7 @@ export class LibraryService {
       scan.controller.cancel();
       await scan.done;
     }
+    await this.#watcher?.close();
     this.#improveAbort?.abort(new ApiError('conflict', 'The library is closing.'));
     this.#listeners.clear();
     const manual = this.#manual;
@@ -285,7 +302,7 @@ export class LibraryService {
     // A library scanned by `kith scan` has no folder list yet: its scan roots are its folders.
     const roots = new Set<string>();
     for (const job of this.library.read.listScanJobs(50)) for (const r of job.roots) roots.add(r);
-    return [...roots].sort();
+    return coverRoots(roots); // the watcher's scans of subfolders are not folders of their own
   }
 
   #allowedRoots(): string[] {
@@ -375,11 +392,11 @@ export class LibraryService {
     });
   }
 
-  #startScan(): ScanStatus {
+  /** Scans `roots` (default: every folder) unless a scan runs; the service reports it as it goes. */
+  #startScan(roots = this.#folders()): ScanStatus {
     if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
     if (this.#scan) throw new ApiError('conflict', 'A scan is already running.');
     if (this.#improving) throw new ApiError('conflict', 'Wait for “Improve recognition” to finish.');
-    const roots = this.#folders();
     if (roots.length === 0) throw new ApiError('conflict', 'Add a photo folder first.');
     const settings = this.#settings();
     const controller = new ScanController();
@@ -428,6 +445,16 @@ export class LibraryService {
     })();
     this.#emit('scanProgress', status);
     return status;
+  }
+
+  /** A scan the folder watcher asked for: run when nothing else is, and awaited. */
+  async #watchScan(roots: string[]): Promise<ScanOutcome> {
+    if (this.#closed) return 'cancelled';
+    if (this.#scan || this.#improving) return 'busy';
+    this.#startScan(roots);
+    await (this.#scan as RunningScan | null)?.done; // set by #startScan (TS narrowed it to null)
+    const state = this.#lastScan?.state;
+    return state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed';
   }
 
   // ── people ──
@@ -731,6 +758,7 @@ export class LibraryService {
         canUndo: c.canUndo(),
         canRedo: c.canRedo(),
         providers: this.#providers,
+        watching: this.#watcher?.watching ?? false,
       };
     };
     return {
@@ -738,6 +766,7 @@ export class LibraryService {
       addFolder: async ({ path }) => {
         await this.#addFolder(path);
         this.#changed('folders');
+        this.#watcher?.sync(); // a watching service scans the new folder itself
         return status();
       },
       removeFolder: ({ path }) => {
@@ -749,6 +778,7 @@ export class LibraryService {
           folders.filter((f) => f !== target),
         );
         this.#changed('folders');
+        this.#watcher?.sync();
         return status();
       },
       getSettings: () => this.#settings(),
