@@ -498,14 +498,16 @@ export class LibraryService {
       photoRows.map((r) => [r.photoId, { ...r, fileName: basename(r.path), faceIds: [] as number[] }]),
     );
     const faces = p.faces.map((f) => {
-      photos.get(f.photoId)?.faceIds.push(f.faceId);
+      const photo = photos.get(f.photoId);
+      photo?.faceIds.push(f.faceId);
       return {
         faceId: f.faceId,
         photoId: f.photoId,
         box: f.box,
         source: f.source,
         confidence: f.confidence,
-        takenAt: photos.get(f.photoId)?.takenAt ?? null,
+        takenAt: photo?.takenAt ?? null,
+        dateApproximate: photo?.dateApproximate ?? false,
       };
     });
     const sortedPhotos = [...photos.values()].sort(byDate);
@@ -515,18 +517,10 @@ export class LibraryService {
   }
 
   #getPhoto(photoId: number): Output<'getPhoto'> {
-    const photo = this.library.read.getPhoto(photoId);
+    const photo = this.#queries.photo(photoId);
     if (!photo) throw new ApiError('not-found', `There is no photo ${photoId}.`);
     return {
-      photo: {
-        photoId: photo.id,
-        path: photo.path,
-        fileName: basename(photo.path),
-        takenAt: photo.takenAt,
-        width: photo.width,
-        height: photo.height,
-        status: photo.status,
-      },
+      photo: { ...photo, fileName: basename(photo.path) },
       faces: this.#queries.photoFaces(photoId).map((f) => ({
         faceId: f.faceId,
         box: { x: f.x, y: f.y, w: f.w, h: f.h },
