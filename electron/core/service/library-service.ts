@@ -210,7 +210,7 @@ export class LibraryService {
       ? new FolderWatcher({
           folders: () => this.#folders(),
           scan: (roots) => this.#watchScan(roots),
-          ignore: [options.libraryDir],
+          ignore: [options.libraryDir, ...(options.cacheDir ? [options.cacheDir] : [])],
         })
       : null;
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
