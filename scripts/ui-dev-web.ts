@@ -35,6 +35,7 @@ try {
     pipeline: values.pipeline,
     modelsDir: values['models-dir'] ?? process.env.KITH_MODELS_DIR,
     create: true,
+    watch: true, // like the app: folders watch themselves
   });
 } catch (err) {
   console.error(`dev:web: ${err instanceof Error ? err.message : String(err)}`);

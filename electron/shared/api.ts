@@ -60,7 +60,9 @@ export const PhotoSummary = z.object({
   photoId: Id,
   path: z.string(),
   fileName: z.string(),
+  /** The capture date (EXIF, XMP or IPTC), else the file's modification time (`dateApproximate`). */
   takenAt: z.string().nullable(),
+  dateApproximate: z.boolean(),
   width: z.int().nullable(),
   height: z.int().nullable(),
   status: PhotoStatus,
@@ -75,6 +77,7 @@ export const PersonFace = z.object({
   source: z.enum(['auto', 'user']),
   confidence: z.number().nullable(),
   takenAt: z.string().nullable(),
+  dateApproximate: z.boolean(),
 });
 export type PersonFace = z.infer<typeof PersonFace>;
 
@@ -163,6 +166,8 @@ export const LibraryStatus = z.object({
    * until the service has looked (it loads the runtime after the first screen is served).
    */
   providers: z.array(z.string()),
+  /** The service watches the folders: changes are scanned by themselves, and so is an added folder. */
+  watching: z.boolean(),
 });
 export type LibraryStatus = z.infer<typeof LibraryStatus>;
 

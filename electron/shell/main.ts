@@ -61,6 +61,7 @@ async function start(): Promise<void> {
   const host = new ServiceHost({
     libraryDir: defaultLibraryDir(),
     modelsDir: process.env.KITH_MODELS_DIR,
+    watch: true, // the app's folders watch themselves
   });
   service = host;
   host.onEvent((name, payload) => win?.webContents.send(EVENT_CHANNEL, name, payload));

@@ -22,6 +22,7 @@ port.on('message', (e: { data: ToService }) => {
           modelsDir: m.modelsDir,
           // The app makes its library on its first run.
           create: true,
+          watch: m.watch,
         });
         service.on((event) => send({ type: 'event', name: event.name, payload: event.payload }));
         send({ type: 'ready' });

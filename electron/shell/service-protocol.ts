@@ -9,6 +9,8 @@ export interface ServiceInit {
   libraryDir: string;
   pipeline?: string | undefined;
   modelsDir?: string | undefined;
+  /** Watch the library's folders and scan what changes (LibraryServiceOptions.watch). */
+  watch?: boolean | undefined;
 }
 
 export type ToService =

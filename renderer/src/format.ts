@@ -20,11 +20,15 @@ export function duration(seconds: number): string {
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
-/** EXIF dates are local times without a zone ("2020-01-05T10:00:00"). */
-export function photoDate(takenAt: string | null): string {
+/**
+ * EXIF dates are local times without a zone ("2020-01-05T10:00:00"). `approximate`: the photo has no
+ * date of its own and this is its file's modification time, shown as "≈ 5 Jan 2020".
+ */
+export function photoDate(takenAt: string | null, approximate = false): string {
   if (!takenAt) return 'No date';
   const d = new Date(takenAt);
-  return Number.isNaN(d.getTime()) ? takenAt : dateFormat.format(d);
+  const text = Number.isNaN(d.getTime()) ? takenAt : dateFormat.format(d);
+  return approximate ? `≈ ${text}` : text;
 }
 
 export const SKIP_REASONS: Record<string, string> = {

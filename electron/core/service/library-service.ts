@@ -38,10 +38,12 @@ import { storageProblem } from '../store/errors.ts';
 import { type Library, openLibrary } from '../store/library.ts';
 import type { Person, ScanJob } from '../store/types.ts';
 import { sameFaceAsDrawn } from '../store/writer.ts';
+import { FolderWatcher } from './folder-watcher.ts';
 import { groupingQuality } from './grouping-quality.ts';
 import { isInside, MediaService } from './media.ts';
 import { apartPairs, pairKey, personVectors, rankCandidates, suggestPairs } from './merge-suggestions.ts';
 import { ServiceQueries } from './queries.ts';
+import { coverRoots, type ScanOutcome } from './watch-schedule.ts';
 
 export interface LibraryServiceOptions {
   libraryDir: string;
@@ -58,6 +60,11 @@ export interface LibraryServiceOptions {
   create?: boolean | undefined;
   /** How often to look for writes by other processes (a `kith` command), in ms. Default 1000. */
   outsideWritesMs?: number | undefined;
+  /**
+   * Watch the folders and scan what changes in them, catch up at start, scan a folder when it is
+   * added (folder-watcher.ts). The app's service only; default false.
+   */
+  watch?: boolean | undefined;
 }
 
 export type ServiceEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName];
@@ -199,6 +206,7 @@ export class LibraryService {
   /** SQLite's count of commits by other connections, as last seen (see #noticeOutsideWrites). */
   #dataVersion: number;
   readonly #outsideTimer: NodeJS.Timeout;
+  readonly #watcher: FolderWatcher | null;
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.library = library;
@@ -221,6 +229,13 @@ export class LibraryService {
     }, options.outsideWritesMs ?? 1000);
     this.#outsideTimer.unref();
     this.handlers = this.#makeHandlers();
+    this.#watcher = options.watch
+      ? new FolderWatcher({
+          folders: () => this.#folders(),
+          scan: (roots) => this.#watchScan(roots),
+          ignore: [options.libraryDir, ...(options.cacheDir ? [options.cacheDir] : [])],
+        })
+      : null;
     // Read the People list ahead of the UI's first request (it is the first thing the app shows).
     setImmediate(() => {
       if (this.#closed) return;
@@ -229,6 +244,7 @@ export class LibraryService {
       } catch {
         // A damaged or unreadable library: the UI's own request reports it, with its message.
       }
+      this.#watcher?.start();
       // Then the ONNX runtime (for the status's providers), off the first screen's path.
       import('../../../ml/models/registry.ts')
         .then((m) => {
@@ -262,6 +278,7 @@ export class LibraryService {
       scan.controller.cancel();
       await scan.done;
     }
+    await this.#watcher?.close();
     this.#improveAbort?.abort(new ApiError('conflict', 'The library is closing.'));
     this.#listeners.clear();
     const manual = this.#manual;
@@ -335,7 +352,7 @@ export class LibraryService {
     // A library scanned by `kith scan` has no folder list yet: its scan roots are its folders.
     const roots = new Set<string>();
     for (const job of this.library.read.listScanJobs(50)) for (const r of job.roots) roots.add(r);
-    return [...roots].sort();
+    return coverRoots(roots); // the watcher's scans of subfolders are not folders of their own
   }
 
   #allowedRoots(): string[] {
@@ -425,11 +442,11 @@ export class LibraryService {
     });
   }
 
-  #startScan(): ScanStatus {
+  /** Scans `roots` (default: every folder) unless a scan runs; the service reports it as it goes. */
+  #startScan(roots = this.#folders()): ScanStatus {
     if (this.#closed) throw new ApiError('conflict', 'The library is closing.');
     if (this.#scan) throw new ApiError('conflict', 'A scan is already running.');
     if (this.#improving) throw new ApiError('conflict', 'Wait for “Improve recognition” to finish.');
-    const roots = this.#folders();
     if (roots.length === 0) throw new ApiError('conflict', 'Add a photo folder first.');
     const settings = this.#settings();
     const controller = new ScanController();
@@ -478,6 +495,16 @@ export class LibraryService {
     })();
     this.#emit('scanProgress', status);
     return status;
+  }
+
+  /** A scan the folder watcher asked for: run when nothing else is, and awaited. */
+  async #watchScan(roots: string[]): Promise<ScanOutcome> {
+    if (this.#closed) return 'cancelled';
+    if (this.#scan || this.#improving) return 'busy';
+    this.#startScan(roots);
+    await (this.#scan as RunningScan | null)?.done; // set by #startScan (TS narrowed it to null)
+    const state = this.#lastScan?.state;
+    return state === 'done' ? 'done' : state === 'cancelled' ? 'cancelled' : 'failed';
   }
 
   // ── people ──
@@ -533,14 +560,16 @@ export class LibraryService {
       photoRows.map((r) => [r.photoId, { ...r, fileName: basename(r.path), faceIds: [] as number[] }]),
     );
     const faces = p.faces.map((f) => {
-      photos.get(f.photoId)?.faceIds.push(f.faceId);
+      const photo = photos.get(f.photoId);
+      photo?.faceIds.push(f.faceId);
       return {
         faceId: f.faceId,
         photoId: f.photoId,
         box: f.box,
         source: f.source,
         confidence: f.confidence,
-        takenAt: photos.get(f.photoId)?.takenAt ?? null,
+        takenAt: photo?.takenAt ?? null,
+        dateApproximate: photo?.dateApproximate ?? false,
       };
     });
     const sortedPhotos = [...photos.values()].sort(byDate);
@@ -550,18 +579,10 @@ export class LibraryService {
   }
 
   #getPhoto(photoId: number): Output<'getPhoto'> {
-    const photo = this.library.read.getPhoto(photoId);
+    const photo = this.#queries.photo(photoId);
     if (!photo) throw new ApiError('not-found', `There is no photo ${photoId}.`);
     return {
-      photo: {
-        photoId: photo.id,
-        path: photo.path,
-        fileName: basename(photo.path),
-        takenAt: photo.takenAt,
-        width: photo.width,
-        height: photo.height,
-        status: photo.status,
-      },
+      photo: { ...photo, fileName: basename(photo.path) },
       faces: this.#queries.photoFaces(photoId).map((f) => ({
         faceId: f.faceId,
         box: { x: f.x, y: f.y, w: f.w, h: f.h },
@@ -851,6 +872,7 @@ export class LibraryService {
         canUndo: c.canUndo(),
         canRedo: c.canRedo(),
         providers: this.#providers,
+        watching: this.#watcher?.watching ?? false,
       };
     };
     return {
@@ -858,6 +880,7 @@ export class LibraryService {
       addFolder: async ({ path }) => {
         await this.#addFolder(path);
         this.#changed('folders');
+        this.#watcher?.sync(); // a watching service scans the new folder itself
         return status();
       },
       removeFolder: ({ path }) => {
@@ -869,6 +892,7 @@ export class LibraryService {
           folders.filter((f) => f !== target),
         );
         this.#changed('folders');
+        this.#watcher?.sync();
         return status();
       },
       getSettings: () => this.#settings(),

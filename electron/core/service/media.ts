@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
+import { type DecodedImage, decodeImage } from '../../../ml/image/decode.ts';
 import { ApiError } from '../../shared/api.ts';
 import { type MediaRequest, PHOTO_SIZES } from '../../shared/media.ts';
 import type { Library } from '../store/library.ts';
@@ -138,14 +139,11 @@ export class MediaService {
     const key = `photo:${photoId}:${photo.mtimeMs}:${maxSide ?? 'full'}`;
     return this.#cached(key, () =>
       this.#gate.run(async () => {
-        const img = sharp(photo.path, { autoOrient: true, failOn: 'none', limitInputPixels: 2 ** 28 });
-        const body =
-          maxSide === null
-            ? await img.jpeg({ quality: 92 }).toBuffer()
-            : await img
-                .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
-                .jpeg({ quality: 85, mozjpeg: false })
-                .toBuffer();
+        // The analysis's own decoder: HEIC, RAW previews and orientation as the faces were found on.
+        const img = await decodeImage(photo.path, { maxSide: maxSide ?? undefined });
+        const body = await rawSharp(img)
+          .jpeg(maxSide === null ? { quality: 92 } : { quality: 85, mozjpeg: false })
+          .toBuffer();
         return { body, contentType: 'image/jpeg' };
       }),
     );
@@ -198,39 +196,39 @@ async function saveToCache(file: string, body: Buffer): Promise<void> {
   }
 }
 
+/** Decoded pixels as a sharp pipeline. */
+function rawSharp(img: DecodedImage) {
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+}
+
 async function renderFace(face: FaceLookup, size: number): Promise<Buffer> {
-  let width = face.width;
-  let height = face.height;
-  if (width === null || height === null) {
-    const meta = await sharp(face.path, { autoOrient: true }).metadata();
-    width = meta.autoOrient?.width ?? meta.width;
-    height = meta.autoOrient?.height ?? meta.height;
+  // Decode no larger than the tile needs, so libvips can shrink-on-load (JPEG DCT scaling): several
+  // times faster than decoding at full size. Without the stored size, the full image.
+  let maxSide: number | undefined;
+  if (face.width !== null && face.height !== null) {
+    const scale = size / faceCrop(face, face.width, face.height).side;
+    if (scale < 1) maxSide = Math.max(1, Math.ceil(Math.max(face.width, face.height) * scale));
   }
-  const crop = faceCrop(face, width, height);
+  const img = await decodeImage(face.path, { maxSide });
+  // Boxes are in the photo's original pixels (a RAW's own frame, wider than its preview): `scale`
+  // maps them onto the decoded image.
+  const crop = faceCrop(face, face.width ?? img.originalWidth, face.height ?? img.originalHeight);
   const tile = tileLayout(crop, size);
-  const scale = size / crop.side;
   const { inside } = crop;
-  const img = sharp(face.path, { autoOrient: true, failOn: 'none', limitInputPixels: 2 ** 28 });
-  let got: { width: number; height: number };
-  if (scale < 1) {
-    // Resize the whole photo first so libvips can shrink-on-load (JPEG DCT scaling), then cut the
-    // face out of the small image: several times faster than decoding at full size.
-    const rw = Math.max(1, Math.round(width * scale));
-    const rh = Math.max(1, Math.round(height * scale));
-    const l = Math.min(Math.round(inside.left * scale), rw - 1);
-    const t = Math.min(Math.round(inside.top * scale), rh - 1);
-    got = { width: Math.min(tile.width, rw - l), height: Math.min(tile.height, rh - t) };
-    img.resize(rw, rh, { fit: 'fill' }).extract({ left: l, top: t, ...got });
-  } else {
-    got = { width: tile.width, height: tile.height };
-    img.extract(inside).resize(got.width, got.height, { fit: 'fill' });
-  }
+  const left = Math.min(Math.round(inside.left * img.scale), img.width - 1);
+  const top = Math.min(Math.round(inside.top * img.scale), img.height - 1);
+  const region = {
+    left,
+    top,
+    width: Math.max(1, Math.min(Math.round(inside.width * img.scale), img.width - left)),
+    height: Math.max(1, Math.min(Math.round(inside.height * img.scale), img.height - top)),
+  };
+  const out = rawSharp(img).extract(region).resize(tile.width, tile.height, { fit: 'fill' });
   // Where the square reaches past the photo's edge: padding, so the face stays in the centre.
-  const right = size - tile.left - got.width;
-  const bottom = size - tile.top - got.height;
+  const { right, bottom } = tile;
   if (tile.left > 0 || tile.top > 0 || right > 0 || bottom > 0)
-    img.extend({ left: tile.left, top: tile.top, right, bottom, background: PAD });
-  return img.webp({ quality: 82 }).toBuffer();
+    out.extend({ left: tile.left, top: tile.top, right, bottom, background: PAD });
+  return out.webp({ quality: 82 }).toBuffer();
 }
 
 /** The colour past a photo's edge in a face tile: a neutral grey that reads in both themes. */

@@ -26,7 +26,7 @@ export function LibraryView() {
               Add a folder of photos. Kith looks for faces on this computer — nothing is uploaded, your photos
               are never changed — and groups them into people you can name.
             </p>
-            <AddFolder autoScan />
+            <AddFolder firstRun />
           </div>
         ) : (
           <>
@@ -47,16 +47,18 @@ export function LibraryView() {
   );
 }
 
-function AddFolder({ autoScan = false }: { autoScan?: boolean }) {
+/** Adding a folder starts its scan: a watching service starts it itself, otherwise it is asked for. */
+function AddFolder({ firstRun = false }: { firstRun?: boolean }) {
   const client = useClient();
   const actions = useActions();
+  const watching = useApp((s) => s.status?.watching ?? false);
   const [path, setPath] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!path.trim()) return;
     if (await actions.addFolder(path.trim())) {
       setPath('');
-      if (autoScan) await actions.startScan();
+      if (!watching) await actions.startScan();
     }
   };
   if (client.platform === 'electron') {
@@ -85,7 +87,7 @@ function AddFolder({ autoScan = false }: { autoScan?: boolean }) {
         autoComplete="off"
       />
       <button type="submit" className="button is-primary" disabled={!path.trim()}>
-        <PlusIcon size={16} /> {autoScan ? 'Add and scan' : 'Add folder'}
+        <PlusIcon size={16} /> {firstRun ? 'Add and scan' : 'Add folder'}
       </button>
     </form>
   );
@@ -119,6 +121,11 @@ function Folders() {
           </li>
         ))}
       </ul>
+      {status?.watching && folders.length > 0 && (
+        <p className="muted small" data-testid="watching">
+          Watching these folders: new, changed, moved and deleted photos are picked up by themselves.
+        </p>
+      )}
       <AddFolder />
     </section>
   );

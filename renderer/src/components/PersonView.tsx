@@ -361,7 +361,7 @@ function FacesGrid() {
 }
 
 function faceLabel(face: PersonFace, cover: number | null): string {
-  const parts = [`Face from ${photoDate(face.takenAt)}`];
+  const parts = [`Face from ${photoDate(face.takenAt, face.dateApproximate)}`];
   if (face.source === 'user') parts.push('confirmed');
   if (face.faceId === cover) parts.push('cover');
   return parts.join(', ');
@@ -411,11 +411,13 @@ function PhotosGrid() {
       cellHeight={(w) => Math.round(w * 0.75) + 24}
       gap={12}
       header={<PersonHeader />}
-      cellLabel={(i) => `${photos[i]!.fileName}, ${photoDate(photos[i]!.takenAt)}`}
+      cellLabel={(i) =>
+        `${photos[i]!.fileName}, ${photoDate(photos[i]!.takenAt, photos[i]!.dateApproximate)}`
+      }
       renderCell={(i) => (
         <figure className="photo-cell">
           <PhotoThumb photoId={photos[i]!.photoId} alt="" />
-          <figcaption>{photoDate(photos[i]!.takenAt)}</figcaption>
+          <figcaption>{photoDate(photos[i]!.takenAt, photos[i]!.dateApproximate)}</figcaption>
         </figure>
       )}
       onCellClick={open}

@@ -83,7 +83,7 @@ export function PhotoViewer() {
           <div>
             <div className="viewer-title">{detail?.photo.fileName ?? ''}</div>
             <div className="muted">
-              {detail ? photoDate(detail.photo.takenAt) : ''}
+              {detail ? photoDate(detail.photo.takenAt, detail.photo.dateApproximate) : ''}
               {viewer.sequence.length > 1 ? ` · ${index + 1} of ${viewer.sequence.length}` : ''}
             </div>
           </div>

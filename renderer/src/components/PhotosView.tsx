@@ -98,11 +98,13 @@ export function PhotosView() {
             </div>
           )
         }
-        cellLabel={(i) => `${photos[i]!.fileName}, ${photoDate(photos[i]!.takenAt)}`}
+        cellLabel={(i) =>
+          `${photos[i]!.fileName}, ${photoDate(photos[i]!.takenAt, photos[i]!.dateApproximate)}`
+        }
         renderCell={(i) => (
           <figure className="photo-cell">
             <PhotoThumb photoId={photos[i]!.photoId} alt="" />
-            <figcaption>{photoDate(photos[i]!.takenAt)}</figcaption>
+            <figcaption>{photoDate(photos[i]!.takenAt, photos[i]!.dateApproximate)}</figcaption>
           </figure>
         )}
         onCellClick={open}

@@ -575,7 +575,8 @@ export function createAppStore(api: KithClient, options: AppStoreOptions = {}): 
           const { paths } = await api.chooseFolders();
           let added = false;
           for (const p of paths) added = (await get().actions.addFolder(p)) || added;
-          if (added) await get().actions.startScan();
+          // A watching service scans added folders itself.
+          if (added && !get().status?.watching) await get().actions.startScan();
         } catch (err) {
           fail(err);
         }
