@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
+import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
@@ -10,6 +11,8 @@ import { benchPeersCommand } from './bench-peers.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const degradeText = (d: Degrade | undefined): string =>
+  d ? `, images degraded to scale ${d.scale}${d.quality === undefined ? '' : ` + JPEG q${d.quality}`}` : '';
 
 export async function benchCommand(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
@@ -29,6 +32,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     linkage: { type: 'string' },
     seed: { type: 'string' },
     sklearn: { type: 'boolean' },
+    degrade: { type: 'string' },
   });
   const progress = progressLine();
   if (kind === 'cluster-scale') {
@@ -62,7 +66,16 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
-  const pipelineOptions = { pipeline: values.pipeline ?? 'auto', modelsDir: values['models-dir'] };
+  let degrade: Degrade | undefined;
+  if (values.degrade !== undefined && kind !== 'lfw' && kind !== 'cluster') {
+    throw new UsageError('--degrade applies to bench lfw and bench cluster');
+  }
+  try {
+    degrade = values.degrade === undefined ? undefined : parseDegrade(values.degrade);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const pipelineOptions = { pipeline: values.pipeline ?? 'auto', modelsDir: values['models-dir'], degrade };
   switch (kind) {
     case 'lfw': {
       const r = await benchLfw(data, pipelineOptions, (done, total) =>
@@ -71,7 +84,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       endProgress();
       process.stdout.write(
         [
-          `LFW verification, ${r.pipeline} (embedder ${r.embedder}), ${r.images} images, ${r.no_face} without a face`,
+          `LFW verification, ${r.pipeline} (embedder ${r.embedder})${degradeText(r.degrade)}, ${r.images} images, ${r.no_face} without a face`,
           `  float32: accuracy ${pct(r.accuracy)} ± ${pct(r.accuracy_se)}, TAR@FAR=0.1% ${pct(r.tar_at_far_0_001)}, threshold ${r.threshold.toFixed(3)}`,
           `  int8:    accuracy ${pct(r.int8.accuracy)} ± ${pct(r.int8.accuracy_se)}, TAR@FAR=0.1% ${pct(r.int8.tar_at_far_0_001)}, threshold ${r.int8.threshold.toFixed(3)}`,
           `  ${r.faces_per_second.toFixed(1)} faces/s end to end (decode, detect, align, embed), ${r.seconds.toFixed(1)} s`,
@@ -112,7 +125,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       );
       endProgress();
       const lines = [
-        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}), average linkage, threshold ${r.threshold.toFixed(3)}`,
+        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder})${degradeText(r.degrade)}, average linkage, threshold ${r.threshold.toFixed(3)}`,
         `  pairwise: F ${r.pairwise_f.toFixed(4)} (precision ${r.pairwise_precision.toFixed(4)}, recall ${r.pairwise_recall.toFixed(4)})`,
         `  BCubed:   F ${r.bcubed_f.toFixed(4)} (precision ${r.bcubed_precision.toFixed(4)}, recall ${r.bcubed_recall.toFixed(4)})`,
         `  ${r.clusters} people (clusters of ≥ 2) + ${r.singletons} lone faces; ${r.no_face} images without a face; clustering ${r.cluster_seconds.toFixed(2)} s, total ${r.seconds.toFixed(1)} s`,

@@ -3,17 +3,19 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cluster } from '../cluster/index.ts';
+import type { Degrade } from '../image/degrade.ts';
 import { bcubedScores, pairwiseScores } from '../metrics/clustering.ts';
 import { modelById, pipelineById } from '../models/manifest.ts';
 import { resolvePipeline } from '../models/registry.ts';
-import type { PipelineOptions } from '../pipeline.ts';
-import { embedCentralFaces } from './lfw.ts';
+import { type BenchImageOptions, embedCentralFaces } from './lfw.ts';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
 
 export interface ClusterBenchResult {
   pipeline: string;
   embedder: string;
+  /** The `--degrade` applied to every image, when one was. */
+  degrade?: Degrade;
   threshold: number;
   linkage: 'average';
   pairwise_f: number;
@@ -35,7 +37,7 @@ export interface ClusterBenchResult {
   sweep?: Array<{ threshold: number; pairwise_f: number; bcubed_f: number; clusters: number }>;
 }
 
-export interface ClusterBenchOptions extends PipelineOptions {
+export interface ClusterBenchOptions extends BenchImageOptions {
   /** Squared-L2 threshold; default the embedder's calibrated clustering threshold. */
   threshold?: number | undefined;
   /** Also score these thresholds (embedding is done once). */
@@ -115,6 +117,7 @@ export async function benchCluster(
   return {
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
+    ...(options.degrade ? { degrade: options.degrade } : {}),
     threshold,
     linkage: 'average',
     pairwise_f: main.pw.f,

@@ -6,6 +6,7 @@ import type { RgbImage } from '../align/warp.ts';
 import { quantizeInt8, squaredL2Int8 } from '../embed/quantize.ts';
 import { squaredL2 } from '../embed/vector.ts';
 import { decodeImage } from '../image/decode.ts';
+import { type Degrade, decodeDegraded } from '../image/degrade.ts';
 import { createPipeline, type KithPipeline, type PipelineOptions } from '../pipeline.ts';
 import type { DetectedFace } from '../types.ts';
 import { evaluateFolds, lfwImagePath, parsePairs, type ScoredPair } from '../verify/lfw-protocol.ts';
@@ -30,6 +31,11 @@ export function pickCentralFace(
   return best;
 }
 
+export interface BenchImageOptions extends PipelineOptions {
+  /** Shrink and JPEG-compress every image in memory before the pipeline sees it (`--degrade`). */
+  degrade?: Degrade | undefined;
+}
+
 /**
  * Embeds the central face of each image (LFW layout: one labelled face per image, near the
  * centre) through the app's own detect → 5 points → align → embed path.
@@ -37,7 +43,7 @@ export function pickCentralFace(
 export async function embedCentralFaces(
   dataDir: string,
   files: readonly string[],
-  options: PipelineOptions,
+  options: BenchImageOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{
   pipeline: { id: string; embedderId: string };
@@ -49,7 +55,8 @@ export async function embedCentralFaces(
   let noFace = 0;
   try {
     for (const [i, file] of files.entries()) {
-      const img = await decodeImage(join(dataDir, file));
+      const path = join(dataDir, file);
+      const img = options.degrade ? await decodeDegraded(path, options.degrade) : await decodeImage(path);
       const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
       // Retry once with a permissive threshold so that hard images still get their best candidate.
       let face = pickCentralFace(await pipeline.detectFaces(rgb, { minFaceSize: 20 }), rgb.width, rgb.height);
@@ -71,6 +78,8 @@ export async function embedCentralFaces(
 export interface LfwBenchResult {
   pipeline: string;
   embedder: string;
+  /** The `--degrade` applied to every image, when one was. */
+  degrade?: Degrade;
   images: number;
   /** Images where no face was found even at a low threshold (their pairs count as errors). */
   no_face: number;
@@ -85,7 +94,7 @@ export interface LfwBenchResult {
 
 export async function benchLfw(
   dataDir: string,
-  options: PipelineOptions,
+  options: BenchImageOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<LfwBenchResult> {
   const { folds, pairs } = parsePairs(await readFile(join(dataDir, 'pairs.txt'), 'utf8'));
@@ -109,6 +118,7 @@ export async function benchLfw(
   return {
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
+    ...(options.degrade ? { degrade: options.degrade } : {}),
     images: files.length,
     no_face: noFace,
     accuracy: f.accuracy,
