@@ -8,6 +8,7 @@ import { bcubedScores, pairwiseScores } from '../metrics/clustering.ts';
 import { modelById, pipelineById } from '../models/manifest.ts';
 import { resolvePipeline } from '../models/registry.ts';
 import { type BenchImageOptions, embedCentralFaces } from './lfw.ts';
+import { crossFitProject, int8RoundTrip } from './project.ts';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
 
@@ -16,6 +17,8 @@ export interface ClusterBenchResult {
   embedder: string;
   /** The `--degrade` applied to every image, when one was. */
   degrade?: Degrade;
+  /** With `--project N`: the dimensions clustered (each half of the identities projected by a PCA of the other). */
+  projected_dim?: number;
   threshold: number;
   linkage: 'average';
   pairwise_f: number;
@@ -42,6 +45,8 @@ export interface ClusterBenchOptions extends BenchImageOptions {
   threshold?: number | undefined;
   /** Also score these thresholds (embedding is done once). */
   sweep?: readonly number[] | undefined;
+  /** Cluster the embedding PCA-projected to this many dimensions, int8 (2-fold cross-fitted). */
+  project?: number | undefined;
   /** Write the embeddings (+ labels) for `bench cluster-scale --embeddings`. */
   saveEmbeddings?: string | undefined;
 }
@@ -78,16 +83,30 @@ export async function benchCluster(
     onProgress,
   );
   const kept = images.filter((i) => embeddings.has(i.file));
-  const dim = embedder.embeddingSize ?? 0;
-  const data = new Float32Array(kept.length * dim);
+  const fullDim = embedder.embeddingSize ?? 0;
+  let data: Float32Array = new Float32Array(kept.length * fullDim);
   kept.forEach((i, k) => {
-    data.set(embeddings.get(i.file)!, k * dim);
+    data.set(embeddings.get(i.file)!, k * fullDim);
   });
   const ids = new Map<string, number>();
   const truth = Int32Array.from(kept, (i) => {
     if (!ids.has(i.identity)) ids.set(i.identity, ids.size);
     return ids.get(i.identity)!;
   });
+  let dim = fullDim;
+  if (options.project) {
+    // Two halves of the identities, each projected by a PCA fitted on the other; then int8.
+    data = crossFitProject(
+      data,
+      fullDim,
+      truth.map((t) => t % 2),
+      options.project,
+    );
+    dim = options.project;
+    for (let k = 0; k < kept.length; k++) {
+      data.set(int8RoundTrip(data.subarray(k * dim, (k + 1) * dim)), k * dim);
+    }
+  }
   if (options.saveEmbeddings) {
     const header = JSON.stringify({
       dim,
@@ -118,6 +137,7 @@ export async function benchCluster(
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
     ...(options.degrade ? { degrade: options.degrade } : {}),
+    ...(options.project ? { projected_dim: options.project } : {}),
     threshold,
     linkage: 'average',
     pairwise_f: main.pw.f,

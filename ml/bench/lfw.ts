@@ -10,6 +10,7 @@ import { type Degrade, decodeDegraded } from '../image/degrade.ts';
 import { createPipeline, type KithPipeline, type PipelineOptions } from '../pipeline.ts';
 import type { DetectedFace } from '../types.ts';
 import { evaluateFolds, lfwImagePath, parsePairs, type ScoredPair } from '../verify/lfw-protocol.ts';
+import { projectedPairs } from './project.ts';
 
 /** The face an LFW image is about: the one nearest the centre, larger faces preferred. */
 export function pickCentralFace(
@@ -34,6 +35,8 @@ export function pickCentralFace(
 export interface BenchImageOptions extends PipelineOptions {
   /** Shrink and JPEG-compress every image in memory before the pipeline sees it (`--degrade`). */
   degrade?: Degrade | undefined;
+  /** Also score the embedding PCA-projected to this many dimensions, int8 (cross-fitted). */
+  project?: number | undefined;
 }
 
 /**
@@ -88,6 +91,14 @@ export interface LfwBenchResult {
   tar_at_far_0_001: number;
   threshold: number;
   int8: { accuracy: number; accuracy_se: number; tar_at_far_0_001: number; threshold: number };
+  /** With `--project N`: the N-byte form, each fold projected by a PCA fitted on the other folds. */
+  projected?: {
+    dim: number;
+    accuracy: number;
+    accuracy_se: number;
+    tar_at_far_0_001: number;
+    threshold: number;
+  };
   faces_per_second: number;
   seconds: number;
 }
@@ -115,6 +126,9 @@ export async function benchLfw(
     score((a, b) => squaredL2Int8(quantizeInt8(a), quantizeInt8(b))),
     folds,
   );
+  const pr = options.project
+    ? evaluateFolds(projectedPairs(pairs, embeddings, options.project), folds)
+    : null;
   return {
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
@@ -131,6 +145,17 @@ export async function benchLfw(
       tar_at_far_0_001: q.tarAtFar001,
       threshold: q.threshold,
     },
+    ...(pr && options.project
+      ? {
+          projected: {
+            dim: options.project,
+            accuracy: pr.accuracy,
+            accuracy_se: pr.accuracySe,
+            tar_at_far_0_001: pr.tarAtFar001,
+            threshold: pr.threshold,
+          },
+        }
+      : {}),
     faces_per_second: (files.length - noFace) / seconds,
     seconds,
   };
