@@ -94,19 +94,34 @@ export async function benchCluster(
     return ids.get(i.identity)!;
   });
   let dim = fullDim;
+  // With --project: two halves of the identities, each projected by a PCA fitted on the other
+  // (then int8) and clustered on its own, since the two projections are different spaces.
+  const half = truth.map((t) => (options.project ? t % 2 : 0));
   if (options.project) {
-    // Two halves of the identities, each projected by a PCA fitted on the other; then int8.
-    data = crossFitProject(
-      data,
-      fullDim,
-      truth.map((t) => t % 2),
-      options.project,
-    );
+    data = crossFitProject(data, fullDim, half, options.project);
     dim = options.project;
     for (let k = 0; k < kept.length; k++) {
       data.set(int8RoundTrip(data.subarray(k * dim, (k + 1) * dim)), k * dim);
     }
   }
+  const clusterHalves = async (t: number): Promise<{ labels: Int32Array; clusters: number }> => {
+    const labels = new Int32Array(kept.length);
+    let clusters = 0;
+    for (const h of new Set(half)) {
+      const rows = [...half.keys()].filter((k) => half[k] === h);
+      const part = new Float32Array(rows.length * dim);
+      rows.forEach((k, i) => {
+        part.set(data.subarray(k * dim, (k + 1) * dim), i * dim);
+      });
+      const r = await cluster(part, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });
+      rows.forEach((k, i) => {
+        const l = r.labels[i]!;
+        labels[k] = l < 0 ? -1 : l + clusters;
+      });
+      clusters += r.clusters;
+    }
+    return { labels, clusters };
+  };
   if (options.saveEmbeddings) {
     const header = JSON.stringify({
       dim,
@@ -123,7 +138,7 @@ export async function benchCluster(
   const threshold = options.threshold ?? embedder.clusterThreshold ?? embedder.threshold ?? 1;
   const score = async (t: number) => {
     const t0 = performance.now();
-    const r = await cluster(data, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });
+    const r = await clusterHalves(t);
     const seconds = (performance.now() - t0) / 1000;
     return { r, seconds, pw: pairwiseScores(r.labels, truth), b3: bcubedScores(r.labels, truth) };
   };
