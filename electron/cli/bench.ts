@@ -8,6 +8,7 @@ import { commonOptions, endProgress, intOption, parse, progressLine, UsageError 
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
 import { benchPeersCommand } from './bench-peers.ts';
+import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
@@ -19,6 +20,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   // Own options (--embeddings, --steps, …): parsed there, before the strict parse below.
   if (kind === 'finetune') return benchFinetuneCommand(rest);
   if (kind === 'harmonic') return benchHarmonicCommand(rest);
+  if (kind === 'project') return benchProjectCommand(rest);
   if (kind === 'peers') return benchPeersCommand(rest);
   const { values } = parse(rest, {
     ...commonOptions,
