@@ -9,7 +9,8 @@ import { cpus } from 'node:os';
 import { ARCFACE_112 } from './align/similarity.ts';
 import type { RgbImage } from './align/warp.ts';
 import { Landmark68Detector, stabilityFactor, YunetDetector } from './detect/detectors.ts';
-import { Embedder } from './embed/embedder.ts';
+import { createEmbedder } from './embed/create.ts';
+import type { FaceEmbedder } from './embed/embedder.ts';
 import { modelById } from './models/manifest.ts';
 import type { ProviderName } from './models/providers.ts';
 import { ModelSession, resolvePipeline } from './models/registry.ts';
@@ -97,7 +98,7 @@ export class ManualFaceEmbedder {
     readonly embedderId: string,
     private readonly points: (img: RgbImage, box: Box) => Promise<Landmarks5 | null>,
     private readonly pointSource: 'landmarks' | 'detector',
-    private readonly embedder: Embedder,
+    private readonly embedder: FaceEmbedder,
     private readonly sessions: ModelSession[],
   ) {}
 
@@ -109,8 +110,9 @@ export class ManualFaceEmbedder {
       providers: options.providers,
     };
     const session = (id: string) => new ModelSession(modelById(id), loc, sessionOptions);
-    const emb = session(entry.embedder);
-    const sessions = [emb];
+    const e = modelById(entry.embedder);
+    const embed = createEmbedder(e, session, entry.flip);
+    const sessions = [...embed.sessions];
     let points: (img: RgbImage, box: Box) => Promise<Landmarks5 | null>;
     if (entry.landmarks) {
       const lm = session(entry.landmarks);
@@ -155,13 +157,12 @@ export class ManualFaceEmbedder {
         ) as unknown as Landmarks5;
       };
     }
-    const e = emb.entry;
     return new ManualFaceEmbedder(
       entry.id,
       e.id,
       points,
       entry.landmarks ? 'landmarks' : 'detector',
-      new Embedder(emb, e.flip ?? false),
+      embed.embedder,
       sessions,
     );
   }

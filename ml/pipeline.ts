@@ -11,7 +11,8 @@ import {
   RfbDetector,
   YunetDetector,
 } from './detect/detectors.ts';
-import { Embedder } from './embed/embedder.ts';
+import { createEmbedder } from './embed/create.ts';
+import type { FaceEmbedder } from './embed/embedder.ts';
 import { type DecodedImage, decodeImage } from './image/decode.ts';
 import { closeRawReader } from './image/raw.ts';
 import { modelById } from './models/manifest.ts';
@@ -55,7 +56,7 @@ export class KithPipeline implements FacePipeline {
     readonly embeddingSize: number,
     readonly threshold: number,
     private readonly detector: FaceDetector,
-    private readonly embedder: Embedder,
+    private readonly embedder: FaceEmbedder,
     private readonly sessions: ModelSession[],
     private readonly detect: DetectOptions & { maxSide: number },
   ) {}
@@ -144,8 +145,9 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
   const sessionOptions = { threads: options.threads ?? cpus().length, providers: options.providers };
   const session = (id: string): ModelSession => new ModelSession(modelById(id), loc, sessionOptions);
   const det = session(entry.detector);
-  const emb = session(entry.embedder);
-  const sessions = [det, emb];
+  const e = modelById(entry.embedder);
+  const embed = createEmbedder(e, session, options.flip ?? entry.flip);
+  const sessions = [det, ...embed.sessions];
   const isYunet = det.entry.outputs.includes('kps_8');
   const boxes: BoxDetector = isYunet ? new YunetDetector(det) : new RfbDetector(det);
   const defaultScore = isYunet ? 0.6 : 0.7;
@@ -157,7 +159,6 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
   } else {
     detector = new FivePointDetector(boxes);
   }
-  const e = emb.entry;
   if (!e.embeddingSize || e.threshold === undefined) throw new Error(`Model ${e.id} is not an embedder`);
   return new KithPipeline(
     entry.id,
@@ -165,7 +166,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
     e.embeddingSize,
     e.clusterThreshold ?? e.threshold,
     detector,
-    new Embedder(emb, options.flip ?? entry.flip ?? e.flip ?? false),
+    embed.embedder,
     sessions,
     {
       minFaceSize: options.minFaceSize ?? 20,

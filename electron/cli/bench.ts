@@ -3,19 +3,24 @@
 import { resolve } from 'node:path';
 import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
+import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
 import { benchPeersCommand } from './bench-peers.ts';
+import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const degradeText = (d: Degrade | undefined): string =>
+  d ? `, images degraded to scale ${d.scale}${d.quality === undefined ? '' : ` + JPEG q${d.quality}`}` : '';
 
 export async function benchCommand(args: string[]): Promise<number> {
   const [kind, ...rest] = args;
   // Own options (--embeddings, --steps, …): parsed there, before the strict parse below.
   if (kind === 'finetune') return benchFinetuneCommand(rest);
   if (kind === 'harmonic') return benchHarmonicCommand(rest);
+  if (kind === 'project') return benchProjectCommand(rest);
   if (kind === 'peers') return benchPeersCommand(rest);
   const { values } = parse(rest, {
     ...commonOptions,
@@ -29,6 +34,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     linkage: { type: 'string' },
     seed: { type: 'string' },
     sklearn: { type: 'boolean' },
+    degrade: { type: 'string' },
+    project: { type: 'string' },
   });
   const progress = progressLine();
   if (kind === 'cluster-scale') {
@@ -62,7 +69,24 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
-  const pipelineOptions = { pipeline: values.pipeline ?? 'auto', modelsDir: values['models-dir'] };
+  let degrade: Degrade | undefined;
+  for (const own of ['degrade', 'project'] as const) {
+    if (values[own] !== undefined && kind !== 'lfw' && kind !== 'cluster') {
+      throw new UsageError(`--${own} applies to bench lfw and bench cluster`);
+    }
+  }
+  const project = values.project === undefined ? undefined : intOption(values.project, 'project', 128);
+  try {
+    degrade = values.degrade === undefined ? undefined : parseDegrade(values.degrade);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const pipelineOptions = {
+    pipeline: values.pipeline ?? 'auto',
+    modelsDir: values['models-dir'],
+    degrade,
+    project,
+  };
   switch (kind) {
     case 'lfw': {
       const r = await benchLfw(data, pipelineOptions, (done, total) =>
@@ -71,9 +95,14 @@ export async function benchCommand(args: string[]): Promise<number> {
       endProgress();
       process.stdout.write(
         [
-          `LFW verification, ${r.pipeline} (embedder ${r.embedder}), ${r.images} images, ${r.no_face} without a face`,
+          `LFW verification, ${r.pipeline} (embedder ${r.embedder})${degradeText(r.degrade)}, ${r.images} images, ${r.no_face} without a face`,
           `  float32: accuracy ${pct(r.accuracy)} ± ${pct(r.accuracy_se)}, TAR@FAR=0.1% ${pct(r.tar_at_far_0_001)}, threshold ${r.threshold.toFixed(3)}`,
           `  int8:    accuracy ${pct(r.int8.accuracy)} ± ${pct(r.int8.accuracy_se)}, TAR@FAR=0.1% ${pct(r.int8.tar_at_far_0_001)}, threshold ${r.int8.threshold.toFixed(3)}`,
+          ...(r.projected
+            ? [
+                `  ${r.projected.dim} bytes (PCA fitted on the other folds, int8): accuracy ${pct(r.projected.accuracy)} ± ${pct(r.projected.accuracy_se)}, TAR@FAR=0.1% ${pct(r.projected.tar_at_far_0_001)}, threshold ${r.projected.threshold.toFixed(3)}`,
+              ]
+            : []),
           `  ${r.faces_per_second.toFixed(1)} faces/s end to end (decode, detect, align, embed), ${r.seconds.toFixed(1)} s`,
           '',
         ].join('\n'),
@@ -112,7 +141,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       );
       endProgress();
       const lines = [
-        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}), average linkage, threshold ${r.threshold.toFixed(3)}`,
+        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}${r.projected_dim ? `, ${r.projected_dim} bytes by cross-fitted PCA` : ''})${degradeText(r.degrade)}, average linkage, threshold ${r.threshold.toFixed(3)}`,
         `  pairwise: F ${r.pairwise_f.toFixed(4)} (precision ${r.pairwise_precision.toFixed(4)}, recall ${r.pairwise_recall.toFixed(4)})`,
         `  BCubed:   F ${r.bcubed_f.toFixed(4)} (precision ${r.bcubed_precision.toFixed(4)}, recall ${r.bcubed_recall.toFixed(4)})`,
         `  ${r.clusters} people (clusters of ≥ 2) + ${r.singletons} lone faces; ${r.no_face} images without a face; clustering ${r.cluster_seconds.toFixed(2)} s, total ${r.seconds.toFixed(1)} s`,

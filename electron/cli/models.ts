@@ -15,6 +15,10 @@ async function downloadCommand(args: string[]): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError('models download: give a model id (see `kith models`)');
   const entry = modelById(id);
+  if (entry.source.kind === 'fusion') {
+    const parts = entry.source.parts.map((p) => p.model).join(' and ');
+    throw new UsageError(`models download: ${id} has no file of its own: it runs ${parts}`);
+  }
   if (entry.source.kind !== 'models-dir') {
     throw new UsageError(`models download: ${id} is installed by npm with Kith; nothing to download`);
   }

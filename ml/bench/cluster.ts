@@ -3,17 +3,22 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cluster } from '../cluster/index.ts';
+import type { Degrade } from '../image/degrade.ts';
 import { bcubedScores, pairwiseScores } from '../metrics/clustering.ts';
 import { modelById, pipelineById } from '../models/manifest.ts';
 import { resolvePipeline } from '../models/registry.ts';
-import type { PipelineOptions } from '../pipeline.ts';
-import { embedCentralFaces } from './lfw.ts';
+import { type BenchImageOptions, embedCentralFaces } from './lfw.ts';
+import { crossFitProject, int8RoundTrip } from './project.ts';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
 
 export interface ClusterBenchResult {
   pipeline: string;
   embedder: string;
+  /** The `--degrade` applied to every image, when one was. */
+  degrade?: Degrade;
+  /** With `--project N`: the dimensions clustered (each half of the identities projected by a PCA of the other). */
+  projected_dim?: number;
   threshold: number;
   linkage: 'average';
   pairwise_f: number;
@@ -35,11 +40,13 @@ export interface ClusterBenchResult {
   sweep?: Array<{ threshold: number; pairwise_f: number; bcubed_f: number; clusters: number }>;
 }
 
-export interface ClusterBenchOptions extends PipelineOptions {
+export interface ClusterBenchOptions extends BenchImageOptions {
   /** Squared-L2 threshold; default the embedder's calibrated clustering threshold. */
   threshold?: number | undefined;
   /** Also score these thresholds (embedding is done once). */
   sweep?: readonly number[] | undefined;
+  /** Cluster the embedding PCA-projected to this many dimensions, int8 (2-fold cross-fitted). */
+  project?: number | undefined;
   /** Write the embeddings (+ labels) for `bench cluster-scale --embeddings`. */
   saveEmbeddings?: string | undefined;
 }
@@ -76,16 +83,45 @@ export async function benchCluster(
     onProgress,
   );
   const kept = images.filter((i) => embeddings.has(i.file));
-  const dim = embedder.embeddingSize ?? 0;
-  const data = new Float32Array(kept.length * dim);
+  const fullDim = embedder.embeddingSize ?? 0;
+  let data: Float32Array = new Float32Array(kept.length * fullDim);
   kept.forEach((i, k) => {
-    data.set(embeddings.get(i.file)!, k * dim);
+    data.set(embeddings.get(i.file)!, k * fullDim);
   });
   const ids = new Map<string, number>();
   const truth = Int32Array.from(kept, (i) => {
     if (!ids.has(i.identity)) ids.set(i.identity, ids.size);
     return ids.get(i.identity)!;
   });
+  let dim = fullDim;
+  // With --project: two halves of the identities, each projected by a PCA fitted on the other
+  // (then int8) and clustered on its own, since the two projections are different spaces.
+  const half = truth.map((t) => (options.project ? t % 2 : 0));
+  if (options.project) {
+    data = crossFitProject(data, fullDim, half, options.project);
+    dim = options.project;
+    for (let k = 0; k < kept.length; k++) {
+      data.set(int8RoundTrip(data.subarray(k * dim, (k + 1) * dim)), k * dim);
+    }
+  }
+  const clusterHalves = async (t: number): Promise<{ labels: Int32Array; clusters: number }> => {
+    const labels = new Int32Array(kept.length);
+    let clusters = 0;
+    for (const h of new Set(half)) {
+      const rows = [...half.keys()].filter((k) => half[k] === h);
+      const part = new Float32Array(rows.length * dim);
+      rows.forEach((k, i) => {
+        part.set(data.subarray(k * dim, (k + 1) * dim), i * dim);
+      });
+      const r = await cluster(part, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });
+      rows.forEach((k, i) => {
+        const l = r.labels[i]!;
+        labels[k] = l < 0 ? -1 : l + clusters;
+      });
+      clusters += r.clusters;
+    }
+    return { labels, clusters };
+  };
   if (options.saveEmbeddings) {
     const header = JSON.stringify({
       dim,
@@ -102,7 +138,7 @@ export async function benchCluster(
   const threshold = options.threshold ?? embedder.clusterThreshold ?? embedder.threshold ?? 1;
   const score = async (t: number) => {
     const t0 = performance.now();
-    const r = await cluster(data, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });
+    const r = await clusterHalves(t);
     const seconds = (performance.now() - t0) / 1000;
     return { r, seconds, pw: pairwiseScores(r.labels, truth), b3: bcubedScores(r.labels, truth) };
   };
@@ -115,6 +151,8 @@ export async function benchCluster(
   return {
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
+    ...(options.degrade ? { degrade: options.degrade } : {}),
+    ...(options.project ? { projected_dim: options.project } : {}),
     threshold,
     linkage: 'average',
     pairwise_f: main.pw.f,

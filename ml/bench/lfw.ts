@@ -6,9 +6,11 @@ import type { RgbImage } from '../align/warp.ts';
 import { quantizeInt8, squaredL2Int8 } from '../embed/quantize.ts';
 import { squaredL2 } from '../embed/vector.ts';
 import { decodeImage } from '../image/decode.ts';
+import { type Degrade, decodeDegraded } from '../image/degrade.ts';
 import { createPipeline, type KithPipeline, type PipelineOptions } from '../pipeline.ts';
 import type { DetectedFace } from '../types.ts';
 import { evaluateFolds, lfwImagePath, parsePairs, type ScoredPair } from '../verify/lfw-protocol.ts';
+import { projectedPairs } from './project.ts';
 
 /** The face an LFW image is about: the one nearest the centre, larger faces preferred. */
 export function pickCentralFace(
@@ -30,6 +32,13 @@ export function pickCentralFace(
   return best;
 }
 
+export interface BenchImageOptions extends PipelineOptions {
+  /** Shrink and JPEG-compress every image in memory before the pipeline sees it (`--degrade`). */
+  degrade?: Degrade | undefined;
+  /** Also score the embedding PCA-projected to this many dimensions, int8 (cross-fitted). */
+  project?: number | undefined;
+}
+
 /**
  * Embeds the central face of each image (LFW layout: one labelled face per image, near the
  * centre) through the app's own detect → 5 points → align → embed path.
@@ -37,7 +46,7 @@ export function pickCentralFace(
 export async function embedCentralFaces(
   dataDir: string,
   files: readonly string[],
-  options: PipelineOptions,
+  options: BenchImageOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{
   pipeline: { id: string; embedderId: string };
@@ -49,7 +58,8 @@ export async function embedCentralFaces(
   let noFace = 0;
   try {
     for (const [i, file] of files.entries()) {
-      const img = await decodeImage(join(dataDir, file));
+      const path = join(dataDir, file);
+      const img = options.degrade ? await decodeDegraded(path, options.degrade) : await decodeImage(path);
       const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
       // Retry once with a permissive threshold so that hard images still get their best candidate.
       let face = pickCentralFace(await pipeline.detectFaces(rgb, { minFaceSize: 20 }), rgb.width, rgb.height);
@@ -71,6 +81,8 @@ export async function embedCentralFaces(
 export interface LfwBenchResult {
   pipeline: string;
   embedder: string;
+  /** The `--degrade` applied to every image, when one was. */
+  degrade?: Degrade;
   images: number;
   /** Images where no face was found even at a low threshold (their pairs count as errors). */
   no_face: number;
@@ -79,13 +91,21 @@ export interface LfwBenchResult {
   tar_at_far_0_001: number;
   threshold: number;
   int8: { accuracy: number; accuracy_se: number; tar_at_far_0_001: number; threshold: number };
+  /** With `--project N`: the N-byte form, each fold projected by a PCA fitted on the other folds. */
+  projected?: {
+    dim: number;
+    accuracy: number;
+    accuracy_se: number;
+    tar_at_far_0_001: number;
+    threshold: number;
+  };
   faces_per_second: number;
   seconds: number;
 }
 
 export async function benchLfw(
   dataDir: string,
-  options: PipelineOptions,
+  options: BenchImageOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<LfwBenchResult> {
   const { folds, pairs } = parsePairs(await readFile(join(dataDir, 'pairs.txt'), 'utf8'));
@@ -106,9 +126,13 @@ export async function benchLfw(
     score((a, b) => squaredL2Int8(quantizeInt8(a), quantizeInt8(b))),
     folds,
   );
+  const pr = options.project
+    ? evaluateFolds(projectedPairs(pairs, embeddings, options.project), folds)
+    : null;
   return {
     pipeline: pipeline.id,
     embedder: pipeline.embedderId,
+    ...(options.degrade ? { degrade: options.degrade } : {}),
     images: files.length,
     no_face: noFace,
     accuracy: f.accuracy,
@@ -121,6 +145,17 @@ export async function benchLfw(
       tar_at_far_0_001: q.tarAtFar001,
       threshold: q.threshold,
     },
+    ...(pr && options.project
+      ? {
+          projected: {
+            dim: options.project,
+            accuracy: pr.accuracy,
+            accuracy_se: pr.accuracySe,
+            tar_at_far_0_001: pr.tarAtFar001,
+            threshold: pr.threshold,
+          },
+        }
+      : {}),
     faces_per_second: (files.length - noFace) / seconds,
     seconds,
   };

@@ -13,6 +13,12 @@ export interface EmbedResult {
   crop: RgbImage;
 }
 
+/** What the pipeline needs from an embedder: one model (`Embedder`) or a fusion of several. */
+export interface FaceEmbedder {
+  readonly size: number;
+  embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult>;
+}
+
 export function alignFace(img: RgbImage, landmarks: Landmarks5, size = 112): RgbImage {
   const template = ARCFACE_112.map(([x, y]) => [(x * size) / 112, (y * size) / 112] as const);
   return warpSimilarity(img, estimateSimilarity(landmarks, template), size, size);
@@ -32,7 +38,7 @@ function flipHorizontal(img: RgbImage): RgbImage {
   return { data: out, width: img.width, height: img.height };
 }
 
-export class Embedder {
+export class Embedder implements FaceEmbedder {
   constructor(
     private readonly model: ModelSession,
     /** Also embed the mirrored crop and add the two vectors (a standard, cheap accuracy gain). */

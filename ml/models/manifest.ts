@@ -6,7 +6,12 @@ export type ModelSource =
   /** Shipped inside an npm dependency: present after `npm install`, no download. */
   | { kind: 'npm'; package: string; path: string }
   /** A file in the user's models folder (`--models-dir`, setting, or KITH_MODELS_DIR). */
-  | { kind: 'models-dir'; file: string };
+  | { kind: 'models-dir'; file: string }
+  /**
+   * No file of its own: an embedder that runs these embedders on the same aligned crop and fuses
+   * their embeddings (`ml/embed/fusion.ts`). Weights sum to 1.
+   */
+  | { kind: 'fusion'; parts: ReadonlyArray<{ model: string; weight: number }> };
 
 export type ModelTask = 'detector' | 'landmarks68' | 'embedder';
 
@@ -47,6 +52,10 @@ export interface ModelEntry {
   /** Where the file was published (for the model manager's download and for provenance). */
   url: string;
 }
+
+const FUSION_WEIGHT = 0.5;
+const FUSION_THRESHOLD = 1.49;
+const FUSION_CLUSTER_THRESHOLD = 1.15;
 
 export const MODELS: readonly ModelEntry[] = [
   {
@@ -137,7 +146,41 @@ export const MODELS: readonly ModelEntry[] = [
     licence: 'Apache-2.0 code (foamliu/MobileFaceNet); trained on MS-Celeb-1M (research-use terms)',
     url: 'https://github.com/foamliu/MobileFaceNet/raw/a6cc9032/weights/MobileFaceNet.onnx',
   },
+  {
+    // Both embedders on the same aligned crop, each with its mirrored crop, fused by weighted
+    // concatenation (= weighted sum of their squared L2 distances). Threshold and cluster threshold
+    // from 759 lfw-dev pairs / 1,050 faces of folds 1–2 only (README): re-measure on all folds with
+    // `kith bench lfw|cluster --pipeline accurate`.
+    id: 'fusion-faceplugin-mobilefacenet',
+    task: 'embedder',
+    source: {
+      kind: 'fusion',
+      parts: [
+        { model: 'faceplugin-feature', weight: FUSION_WEIGHT },
+        { model: 'mobilefacenet', weight: 1 - FUSION_WEIGHT },
+      ],
+    },
+    sha256: '',
+    input: { name: '', channels: 3, height: 112, width: 112 },
+    colour: 'RGB',
+    mean: 0,
+    std: 1,
+    outputs: [],
+    embeddingSize: 640,
+    alignment: 'arcface-112',
+    threshold: FUSION_THRESHOLD,
+    clusterThreshold: FUSION_CLUSTER_THRESHOLD,
+    flip: true,
+    licence: 'as its parts (faceplugin-feature, mobilefacenet)',
+    url: '',
+  },
 ];
+
+/** The ids of the model files an entry needs: its own, or its parts' for a fusion. */
+export function modelFileIds(id: string): string[] {
+  const entry = modelById(id);
+  return entry.source.kind === 'fusion' ? entry.source.parts.map((p) => p.model) : [id];
+}
 
 export interface PipelineEntry {
   id: string;
@@ -164,6 +207,14 @@ export const PIPELINES: readonly PipelineEntry[] = [
     label: 'YuNet + faceplugin embedding',
     detector: 'yunet-n',
     embedder: 'faceplugin-feature',
+  },
+  {
+    // Most accurate, about twice the embedding time of the default: for the user to pick. Never
+    // 'auto': it needs the default's files too, and the default comes first.
+    id: 'accurate',
+    label: 'Accurate: YuNet + faceplugin and MobileFaceNet fused, mirrored crops (models folder, slower)',
+    detector: 'yunet-n',
+    embedder: 'fusion-faceplugin-mobilefacenet',
   },
   {
     id: 'yunet-landmarks-faceplugin',

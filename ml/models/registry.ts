@@ -14,6 +14,7 @@ import {
   MODELS,
   type ModelEntry,
   modelById,
+  modelFileIds,
   PIPELINES,
   type PipelineEntry,
   pipelineById,
@@ -63,6 +64,9 @@ function npmModelPath(source: { package: string; path: string }): string {
 
 /** Absolute path where the model's file should be; does not check it exists. */
 export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
+  if (entry.source.kind === 'fusion') {
+    return entry.source.parts.map((p) => modelPath(modelById(p.model), loc)).join(' + ');
+  }
   if (entry.source.kind === 'npm') return npmModelPath(entry.source);
   const dir = effectiveModelsDir(loc);
   if (!dir) {
@@ -91,6 +95,11 @@ async function hashOnce(path: string): Promise<string> {
 }
 
 export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
+  if (entry.source.kind === 'fusion') {
+    const paths = [];
+    for (const p of entry.source.parts) paths.push(await verifiedModelPath(modelById(p.model), loc));
+    return paths.join(' + ');
+  }
   const path = modelPath(entry, loc);
   if (!existsSync(path)) {
     throw new ModelFileError(
@@ -110,7 +119,7 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
 
 /** Why a pipeline cannot run here (its first missing or altered model file), or null when it can. */
 export async function pipelineUnavailable(p: PipelineEntry, loc: ModelLocation): Promise<string | null> {
-  for (const id of [p.detector, p.landmarks, p.embedder]) {
+  for (const id of [p.detector, p.landmarks, ...modelFileIds(p.embedder)]) {
     if (id === undefined) continue;
     try {
       await verifiedModelPath(modelById(id), loc);

@@ -1,0 +1,28 @@
+// Builds the embed step of a pipeline from the manifest: one model, or a fusion of several.
+import { type ModelEntry, modelById } from '../models/manifest.ts';
+import type { ModelSession } from '../models/registry.ts';
+import { Embedder, type FaceEmbedder } from './embedder.ts';
+import { FusedEmbedder } from './fusion.ts';
+
+/**
+ * `flip` overrides the manifest's mirrored-crop setting (of every part, for a fusion).
+ * Returns the sessions it opened so the pipeline can close them.
+ */
+export function createEmbedder(
+  entry: ModelEntry,
+  session: (id: string) => ModelSession,
+  flip?: boolean,
+): { embedder: FaceEmbedder; sessions: ModelSession[] } {
+  if (entry.source.kind !== 'fusion') {
+    const s = session(entry.id);
+    return { embedder: new Embedder(s, flip ?? entry.flip ?? false), sessions: [s] };
+  }
+  const sessions: ModelSession[] = [];
+  const parts = entry.source.parts.map((p) => {
+    const s = session(p.model);
+    sessions.push(s);
+    const part = modelById(p.model);
+    return { embedder: new Embedder(s, flip ?? entry.flip ?? part.flip ?? false), weight: p.weight };
+  });
+  return { embedder: new FusedEmbedder(parts), sessions };
+}
