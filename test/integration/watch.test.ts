@@ -57,7 +57,8 @@ test('photos dropped into a watched folder reach their person; moves, deletions 
     await mkdir(join(photos, c), { recursive: true });
     for (const i of [1, 2, 3]) await cp(crop(c, i), join(photos, c, `${c}${i}.png`));
   }
-  const open = () => LibraryService.open({ libraryDir, pipeline: 'faceplugin', workers: 1, watch: true });
+  const open = () =>
+    LibraryService.open({ libraryDir, pipeline: 'faceplugin', workers: 1, watch: true, create: true });
   let service = open();
   try {
     // Adding the folder starts its scan: nobody calls startScan.
