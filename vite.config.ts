@@ -1,5 +1,5 @@
 // Vite builds the React renderer (renderer/ → dist/renderer). No React plugin: Vite 8's Oxc transform
-// compiles TSX with the automatic runtime; the dev server runs inside the bridge (scripts/ui-dev-web.ts).
+// compiles TSX with the automatic runtime; the dev server runs inside the bridge (dev/web.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 

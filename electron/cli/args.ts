@@ -54,3 +54,20 @@ export function progressLine(): (text: string) => void {
 export function endProgress(): void {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 }
+
+/** Runs a command's main: its exit status, usage errors with the usage text (2), other errors (1). */
+export async function runCli(main: (argv: string[]) => Promise<number>, usage: string): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (err) {
+    endProgress();
+    if (err instanceof UsageError) {
+      process.stderr.write(`kith: ${err.message}\n\n${usage}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`kith: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (process.env.KITH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -2,7 +2,7 @@
 // gradient check.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { syntheticEmbeddings } from '../../ml/cluster/synthetic.ts';
+import { syntheticEmbeddings } from '../../bench/cluster-scale/synthetic.ts';
 import { type Adapter, adapterBackward, adapterForward } from '../../ml/train/adapter.ts';
 import { readEmbeddingsFile } from '../../ml/train/embeddings-file.ts';
 import { batchLoss, type Triplet, tripletLoss } from '../../ml/train/triplet.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
+import { applyLinearMap, fitLinearMap } from '../../../bench/train/harmonic.ts';
 import {
   type Adapter,
   adaptedEmbeddings,
@@ -10,7 +11,6 @@ import {
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
 import { gateAdapter } from '../../../ml/train/gate.ts';
-import { applyLinearMap, fitLinearMap } from '../../../ml/train/harmonic.ts';
 import {
   mineSemiHard,
   pairwiseSqDist,
