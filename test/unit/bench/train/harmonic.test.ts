@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../../bench/cluster-scale/synthetic.ts';
-import { applyLinearMap, fitHarmonicMap, type LinearMap } from '../../../../bench/train/harmonic.ts';
+import {
+  applyLinearMap,
+  fitHarmonicMap,
+  fitLinearMap,
+  type LinearMap,
+} from '../../../../bench/train/harmonic.ts';
 import { mineSemiHard, pairwiseSqDist, tripletLoss } from '../../../../ml/train/triplet.ts';
 import { mulberry32 } from '../../../../ml/util/prng.ts';
+import { unitRows } from '../../../helpers/train.ts';
 
 /** v1: synthetic faces; v2: the same faces through a fixed random linear map, noise, re-normalised. */
 function twoSpaces() {
@@ -67,4 +73,25 @@ test('harmonic triplet loss: a map learnt from scratch mixes v1 and v2 faces; de
   assert.ok(nearestOwnPerson > 0.8 * labels.length, `${nearestOwnPerson} of ${labels.length}`);
   const again = fitHarmonicMap(x, from, y, to, labels, options).map;
   assert.deepEqual(again.weights, map.weights);
+});
+
+test('harmonic map: ridge least squares recovers a known linear map between spaces', () => {
+  const rand = mulberry32(21);
+  const from = 6;
+  const to = 3;
+  const w = Float32Array.from({ length: from * to }, () => rand() - 0.5);
+  const n = 200;
+  const x = unitRows(n, from, rand);
+  const y = new Float32Array(n * to);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < to; j++) {
+      let s = 0;
+      for (let i = 0; i < from; i++) s += x[r * from + i]! * w[i * to + j]!;
+      y[r * to + j] = s;
+    }
+  }
+  const map = fitLinearMap(x, from, y, to, 1e-8);
+  for (let i = 0; i < w.length; i++) assert.ok(Math.abs(map.weights[i]! - w[i]!) < 1e-3, `weight ${i}`);
+  const mapped = applyLinearMap(map, x.subarray(0, from));
+  assert.ok(Math.abs(Math.hypot(...mapped) - 1) < 1e-6);
 });
