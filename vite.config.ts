@@ -1,5 +1,5 @@
 // Vite builds the React renderer (renderer/ → dist/renderer). No React plugin: Vite 8's Oxc transform
-// compiles TSX with the automatic runtime; the dev server runs inside the bridge (scripts/ui-dev-vite.ts).
+// compiles TSX with the automatic runtime; the dev server runs inside the bridge (dev/vite.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -19,7 +19,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
   },
-  // The dev server runs behind the bridge's token (scripts/ui-dev-vite.ts). It serves renderer/ and
+  // The dev server runs behind the bridge's token (dev/vite.ts). It serves renderer/ and
   // what renderer code imports (Vite allows the modules it resolved), nothing else of the disk.
   server: { fs: { strict: true, allow: [root] }, cors: false },
   clearScreen: false,

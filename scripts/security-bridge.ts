@@ -7,7 +7,7 @@
 import '../electron/shell/offline.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBridge } from '../electron/bridge/server.ts';
+import { startBridge } from '../dev/bridge.ts';
 import { LibraryService } from '../electron/core/service/library-service.ts';
 
 const { values } = parseArgs({

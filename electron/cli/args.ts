@@ -1,5 +1,7 @@
 // Shared argument handling for the `kith` CLI.
+
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { storageProblem } from '../core/store/errors.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -53,4 +55,23 @@ export function progressLine(): (text: string) => void {
 
 export function endProgress(): void {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}
+
+/** Runs a command's main: its exit status, usage errors with the usage text (2), other errors (1). */
+export async function runCli(main: (argv: string[]) => Promise<number>, usage: string): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (err) {
+    endProgress();
+    if (err instanceof UsageError) {
+      process.stderr.write(`kith: ${err.message}\n\n${usage}`);
+      process.exitCode = 2;
+    } else {
+      // A full or failing disk reads as what to do, not as SQLite's "database or disk is full".
+      const message = storageProblem(err) ?? (err instanceof Error ? err.message : String(err));
+      process.stderr.write(`kith: ${message}\n`);
+      if (process.env.KITH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 1;
+    }
+  }
 }

@@ -1,8 +1,5 @@
 // `kith` — the command-line face of the core. Same modules as the app, no Electron.
-import { storageProblem } from '../core/store/errors.ts';
-import { endProgress, UsageError } from './args.ts';
-import { benchCommand } from './bench.ts';
-import { BENCH_PEERS_USAGE } from './bench-peers.ts';
+import { runCli, UsageError } from './args.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { modelsCommand } from './models.ts';
 import { peopleCommand } from './people.ts';
@@ -28,11 +25,9 @@ Commands:
                    Regroup all faces (ids, names and corrections kept); --threshold sets stricter ↔ looser.
 ${PEOPLE_VERBS_USAGE}${EXPORT_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
-  bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
-  bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
-  bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--json]
-  bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
-${BENCH_PEERS_USAGE}
+  bench <benchmark> [options]
+                   Benchmarks, in a source checkout only (bench/): kith bench --help lists them.
+
 --library defaults to the Kith app's own library folder (KITH_LIBRARY overrides it).
 --models-dir (or KITH_MODELS_DIR) is a folder with extra model files, e.g. YuNet and MobileFaceNet.
 --pipeline: auto (default: the best pipeline whose model files are present), yunet-mobilefacenet, yunet-faceplugin, faceplugin.
@@ -62,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
     case 'models':
       return modelsCommand(rest);
     case 'bench':
-      return benchCommand(rest);
+      // bin/kith.js hands `bench` to bench/main.ts before this module loads; the CLI itself has none.
+      throw new UsageError('benchmarks run from a source checkout: node bin/kith.js bench --help');
     case undefined:
     case 'help':
     case '--help':
@@ -74,18 +70,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  endProgress();
-  if (err instanceof UsageError) {
-    process.stderr.write(`kith: ${err.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    // A full or failing disk reads as what to do, not as SQLite's "database or disk is full".
-    const message = storageProblem(err) ?? (err instanceof Error ? err.message : String(err));
-    process.stderr.write(`kith: ${message}\n`);
-    if (process.env.KITH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 1;
-  }
-}
+await runCli(main, USAGE);

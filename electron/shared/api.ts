@@ -4,7 +4,7 @@
 // - electron/core/service/library-service.ts implements the methods on the core (plain Node);
 // - electron/shell/ipc.ts registers one ipcMain handler per method, generated from `methods`;
 // - electron/shell/preload.ts forwards only the channels named here (see channels.ts);
-// - electron/bridge/server.ts serves the same methods over HTTP for a browser and for tests;
+// - dev/bridge.ts serves the same methods over HTTP for a browser and for tests;
 // - renderer/src/api/client.ts is the typed client over either transport.
 // Inputs are validated where they enter a trusted process (IPC handler, HTTP bridge); a payload that
 // does not parse is answered with an `invalid-request` error, never a crash.

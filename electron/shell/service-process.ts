@@ -3,8 +3,7 @@
 // the window never stalls. Electron-specific only through `process.parentPort`; no `electron` import.
 // First: telemetry of native dependencies off before onnxruntime loads (offline.ts).
 import './offline.ts';
-import { dispatch, errorEnvelope } from '../core/service/dispatch.ts';
-import { LibraryService } from '../core/service/library-service.ts';
+import { dispatch, errorEnvelope, LibraryService } from '../core/service/index.ts';
 import type { FromService, ToService } from './service-protocol.ts';
 
 const port = process.parentPort;

@@ -1,5 +1,5 @@
 // Public API of the People clustering: agglomerative clustering of face embeddings on squared
-// L2 with cannot-link / must-link constraints, incremental recognition, and test data.
+// L2 with cannot-link / must-link constraints, and incremental recognition.
 import { clusterExact } from './exact.ts';
 import { clusterScalable } from './scalable.ts';
 import type { ClusterResult, ScalableClusterOptions } from './types.ts';
@@ -14,7 +14,6 @@ export {
   nearestPeople,
 } from './nearest.ts';
 export { clusterScalable, SCALABLE_DEFAULTS } from './scalable.ts';
-export { type SyntheticFaces, type SyntheticOptions, syntheticEmbeddings } from './synthetic.ts';
 export type {
   ClusterConstraints,
   ClusterOptions,

@@ -40,7 +40,7 @@ export const SCALABLE_DEFAULTS = {
  * bound (‖x − c‖ − radius > √threshold) rules out only 9% of the faces in 128-d (20k faces).
  *
  * Where the time went, and what was done (--cpu-prof, and CPU seconds per phase from
- * ml/cluster/bench.ts, on this project's shared 2-core machine):
+ * bench/cluster-scale/bench.ts, on this project's shared 2-core machine):
  *  - scanning every kernel product in JavaScript cost 2–3× the products: the kernel now keeps
  *    only products above a per-row cut (kernel.ts, dotsAbove);
  *  - the products run on both cores (kernel.ts, [Note: kernel threads]);

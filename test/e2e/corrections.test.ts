@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type Bridge, startBridge } from '../../electron/bridge/server.ts';
+import { type Bridge, startBridge } from '../../dev/bridge.ts';
 import { LibraryService } from '../../electron/core/service/library-service.ts';
 import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
 import { launchChromium, needChromium } from './browser.ts';

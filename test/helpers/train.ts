@@ -1,7 +1,7 @@
 // Shared by the training tests: random unit rows, a small labelled set and the finite-difference
 // gradient check.
 import assert from 'node:assert/strict';
-import { syntheticEmbeddings } from '../../ml/cluster/synthetic.ts';
+import { syntheticEmbeddings } from '../../bench/cluster-scale/synthetic.ts';
 import { type Adapter, adapterBackward, adapterForward } from '../../ml/train/adapter.ts';
 import { batchLoss, type Triplet, tripletLoss } from '../../ml/train/triplet.ts';
 

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { type Bridge, startBridge } from '../../electron/bridge/server.ts';
+import { type Bridge, startBridge } from '../../dev/bridge.ts';
 import { dispatch } from '../../electron/core/service/dispatch.ts';
 import {
   type Envelope,

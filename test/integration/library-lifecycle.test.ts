@@ -103,7 +103,7 @@ test('dev:web on a damaged library says so in one line, with no stack trace', {
   await mkdir(dir);
   await writeFile(join(dir, LIBRARY_FILE), Buffer.alloc(4096, 0x42));
   const r = await node(
-    ['--import', 'tsx', join(repoRoot, 'scripts/ui-dev-web.ts'), '--library', dir, '--built'],
+    ['--import', 'tsx', join(repoRoot, 'dev/web.ts'), '--library', dir, '--built'],
     repoRoot,
   );
   assert.equal(r.code, 1);

@@ -289,9 +289,9 @@ describe('model downloads happen only when the user asks', () => {
     for (const entry of [
       'electron/shell/main.ts',
       'electron/shell/service-process.ts',
-      'electron/bridge/server.ts',
+      'dev/bridge.ts',
       'electron/core/service/library-service.ts',
-      'scripts/ui-dev-web.ts',
+      'dev/web.ts',
     ]) {
       const graph = await importGraph(entry);
       assert.ok(graph.size > 5, `${entry}: ${graph.size} modules`);

@@ -118,7 +118,7 @@ export interface HttpTransportOptions {
   eventSource?: (url: string) => EventSourceLike;
 }
 
-/** Browser: the HTTP bridge (electron/bridge/server.ts). */
+/** Browser: the HTTP bridge (dev/bridge.ts). */
 export function httpTransport(options: HttpTransportOptions): Transport {
   const { origin, token } = options;
   const q = `token=${encodeURIComponent(token)}`;

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Bridge, startBridge } from '../../../electron/bridge/server.ts';
+import { type Bridge, startBridge } from '../../../dev/bridge.ts';
 import { type ApiFixture, buildApiFixture } from './fixtures.ts';
 import { fetchEventSource } from './sse.ts';
 

@@ -18,11 +18,8 @@ import { repoRoot } from '../../helpers/shared.ts';
 /** Source that is not the product: benchmarks, peer comparisons, research, the dev bridge, tests, tools. */
 const NOT_PRODUCT = [
   /^electron\/cli\//,
-  /^electron\/bridge\//,
-  /^ml\/bench\//,
-  /^ml\/verify\//,
-  /^ml\/cluster\/(bench|synthetic)\.ts$/,
-  /^ml\/train\/(simulate|harmonic)\.ts$/,
+  /^bench\//,
+  /^dev\//,
   /^scripts\//,
   /^test\//,
   /^renderer\//,

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  checkConstraints,
-  clusterExact,
-  clusterScalable,
-  syntheticEmbeddings,
-} from '../../../ml/cluster/index.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
+import { checkConstraints, clusterExact, clusterScalable } from '../../../ml/cluster/index.ts';
 import type { ClusterConstraints, Linkage } from '../../../ml/cluster/types.ts';
 import { adjustedRandIndex } from '../../../ml/metrics/clustering.ts';
 import { blobs, naiveCluster, rng } from './reference.ts';

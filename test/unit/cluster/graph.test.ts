@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import { EDGE_BUCKETS, EdgeBuckets } from '../../../ml/cluster/edges.ts';
 import { candidateGraph } from '../../../ml/cluster/graph.ts';
 import { squaredDistance } from '../../../ml/cluster/kernel.ts';
 import { Ticker } from '../../../ml/cluster/progress.ts';
-import { syntheticEmbeddings } from '../../../ml/cluster/synthetic.ts';
 
 const threshold = 1.0;
 const s = syntheticEmbeddings({ n: 900, seed: 5 });

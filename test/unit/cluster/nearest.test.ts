@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildFaceIndex, nearestPeople, syntheticEmbeddings } from '../../../ml/cluster/index.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
+import { buildFaceIndex, nearestPeople } from '../../../ml/cluster/index.ts';
 
 const line = (...xs: number[]) => Float32Array.from(xs.flatMap((x) => [x, 0]));
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { syntheticEmbeddings } from '../../../ml/cluster/synthetic.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import { repoRoot } from '../../helpers/shared.ts';
 import { smallLabelledSet } from '../../helpers/train.ts';
 

@@ -2,7 +2,7 @@
 // and the resource file's round trip.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossFitProject } from '../../../ml/bench/project.ts';
+import { crossFitProject } from '../../../bench/project.ts';
 import { applyProjection, decodeProjection, encodeProjection, fitPca } from '../../../ml/embed/projection.ts';
 
 const near = (a: ArrayLike<number>, b: readonly number[], eps = 1e-5) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Bridge, startBridge } from '../../../electron/bridge/server.ts';
+import { type Bridge, startBridge } from '../../../dev/bridge.ts';
 import {
   ApiError,
   type Envelope,

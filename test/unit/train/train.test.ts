@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import {
   type Adapter,
   adaptedEmbeddings,
@@ -10,7 +10,6 @@ import {
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
 import { gateAdapter } from '../../../ml/train/gate.ts';
-import { applyLinearMap, fitLinearMap } from '../../../ml/train/harmonic.ts';
 import {
   mineSemiHard,
   pairwiseSqDist,
@@ -145,25 +144,4 @@ test('the gate refuses an adapter that hurts and keeps the identity out of it', 
   assert.ok(r.after.pairwise_f < r.before.pairwise_f);
   // The identity changes nothing: no gain, not kept either.
   assert.equal((await gateAdapter(createAdapter(s.dim), set)).keep, false);
-});
-
-test('harmonic map: ridge least squares recovers a known linear map between spaces', () => {
-  const rand = mulberry32(21);
-  const from = 6;
-  const to = 3;
-  const w = Float32Array.from({ length: from * to }, () => rand() - 0.5);
-  const n = 200;
-  const x = unitRows(n, from, rand);
-  const y = new Float32Array(n * to);
-  for (let r = 0; r < n; r++) {
-    for (let j = 0; j < to; j++) {
-      let s = 0;
-      for (let i = 0; i < from; i++) s += x[r * from + i]! * w[i * to + j]!;
-      y[r * to + j] = s;
-    }
-  }
-  const map = fitLinearMap(x, from, y, to, 1e-8);
-  for (let i = 0; i < w.length; i++) assert.ok(Math.abs(map.weights[i]! - w[i]!) < 1e-3, `weight ${i}`);
-  const mapped = applyLinearMap(map, x.subarray(0, from));
-  assert.ok(Math.abs(Math.hypot(...mapped) - 1) < 1e-6);
 });

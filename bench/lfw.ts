@@ -1,0 +1,162 @@
+// `kith bench lfw`: verification on an LFW-layout folder through the app's own
+// decode → detect → align → embed path, scored with the k-fold protocol of pairs.txt.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RgbImage } from '../ml/align/warp.ts';
+import { quantizeInt8, squaredL2Int8 } from '../ml/embed/quantize.ts';
+import { squaredL2 } from '../ml/embed/vector.ts';
+import { decodeImage } from '../ml/image/decode.ts';
+import { type Degrade, decodeDegraded } from '../ml/image/degrade.ts';
+import { createPipeline, type KithPipeline, type PipelineOptions } from '../ml/pipeline.ts';
+import type { DetectedFace } from '../ml/types.ts';
+import { projectedPairs } from './project.ts';
+import { evaluateFolds, lfwImagePath, parsePairs, type ScoredPair } from './verify/lfw-protocol.ts';
+
+/** The face an LFW image is about: the one nearest the centre, larger faces preferred. */
+export function pickCentralFace(
+  faces: readonly DetectedFace[],
+  width: number,
+  height: number,
+): DetectedFace | null {
+  let best: DetectedFace | null = null;
+  let bestScore = -Infinity;
+  for (const f of faces) {
+    const dx = f.box.x + f.box.w / 2 - width / 2;
+    const dy = f.box.y + f.box.h / 2 - height / 2;
+    const score = Math.sqrt(f.box.w * f.box.h) - Math.hypot(dx, dy);
+    if (score > bestScore) {
+      bestScore = score;
+      best = f;
+    }
+  }
+  return best;
+}
+
+export interface BenchImageOptions extends PipelineOptions {
+  /** Shrink and JPEG-compress every image in memory before the pipeline sees it (`--degrade`). */
+  degrade?: Degrade | undefined;
+  /** Also score the embedding PCA-projected to this many dimensions, int8 (cross-fitted). */
+  project?: number | undefined;
+}
+
+/**
+ * Embeds the central face of each image (LFW layout: one labelled face per image, near the
+ * centre) through the app's own detect → 5 points → align → embed path.
+ */
+export async function embedCentralFaces(
+  dataDir: string,
+  files: readonly string[],
+  options: BenchImageOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{
+  pipeline: { id: string; embedderId: string };
+  embeddings: Map<string, Float32Array>;
+  noFace: number;
+}> {
+  const pipeline: KithPipeline = await createPipeline(options);
+  const embeddings = new Map<string, Float32Array>();
+  let noFace = 0;
+  try {
+    for (const [i, file] of files.entries()) {
+      const path = join(dataDir, file);
+      const img = options.degrade ? await decodeDegraded(path, options.degrade) : await decodeImage(path);
+      const rgb: RgbImage = { data: img.data, width: img.width, height: img.height };
+      // Retry once with a permissive threshold so that hard images still get their best candidate.
+      let face = pickCentralFace(await pipeline.detectFaces(rgb, { minFaceSize: 20 }), rgb.width, rgb.height);
+      face ??= pickCentralFace(
+        await pipeline.detectFaces(rgb, { minFaceSize: 20, scoreThreshold: 0.3 }),
+        rgb.width,
+        rgb.height,
+      );
+      if (face) embeddings.set(file, (await pipeline.embedFace(rgb, face)).embedding);
+      else noFace++;
+      onProgress?.(i + 1, files.length);
+    }
+  } finally {
+    await pipeline.close();
+  }
+  return { pipeline: { id: pipeline.id, embedderId: pipeline.embedderId }, embeddings, noFace };
+}
+
+export interface LfwBenchResult {
+  pipeline: string;
+  embedder: string;
+  /** The `--degrade` applied to every image, when one was. */
+  degrade?: Degrade;
+  images: number;
+  /** Images where no face was found even at a low threshold (their pairs count as errors). */
+  no_face: number;
+  accuracy: number;
+  accuracy_se: number;
+  tar_at_far_0_001: number;
+  threshold: number;
+  int8: { accuracy: number; accuracy_se: number; tar_at_far_0_001: number; threshold: number };
+  /** With `--project N`: the N-byte form, each fold projected by a PCA fitted on the other folds. */
+  projected?: {
+    dim: number;
+    accuracy: number;
+    accuracy_se: number;
+    tar_at_far_0_001: number;
+    threshold: number;
+  };
+  faces_per_second: number;
+  seconds: number;
+}
+
+export async function benchLfw(
+  dataDir: string,
+  options: BenchImageOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<LfwBenchResult> {
+  const { folds, pairs } = parsePairs(await readFile(join(dataDir, 'pairs.txt'), 'utf8'));
+  const files = [
+    ...new Set(pairs.flatMap((p) => [lfwImagePath(p.a.name, p.a.index), lfwImagePath(p.b.name, p.b.index)])),
+  ];
+  const start = performance.now();
+  const { pipeline, embeddings, noFace } = await embedCentralFaces(dataDir, files, options, onProgress);
+  const seconds = (performance.now() - start) / 1000;
+  const score = (dist: (a: Float32Array, b: Float32Array) => number): ScoredPair[] =>
+    pairs.map((p) => {
+      const a = embeddings.get(lfwImagePath(p.a.name, p.a.index));
+      const b = embeddings.get(lfwImagePath(p.b.name, p.b.index));
+      return { fold: p.fold, same: p.same, distance: a && b ? dist(a, b) : Number.NaN };
+    });
+  const f = evaluateFolds(score(squaredL2), folds);
+  const q = evaluateFolds(
+    score((a, b) => squaredL2Int8(quantizeInt8(a), quantizeInt8(b))),
+    folds,
+  );
+  const pr = options.project
+    ? evaluateFolds(projectedPairs(pairs, embeddings, options.project), folds)
+    : null;
+  return {
+    pipeline: pipeline.id,
+    embedder: pipeline.embedderId,
+    ...(options.degrade ? { degrade: options.degrade } : {}),
+    images: files.length,
+    no_face: noFace,
+    accuracy: f.accuracy,
+    accuracy_se: f.accuracySe,
+    tar_at_far_0_001: f.tarAtFar001,
+    threshold: f.threshold,
+    int8: {
+      accuracy: q.accuracy,
+      accuracy_se: q.accuracySe,
+      tar_at_far_0_001: q.tarAtFar001,
+      threshold: q.threshold,
+    },
+    ...(pr && options.project
+      ? {
+          projected: {
+            dim: options.project,
+            accuracy: pr.accuracy,
+            accuracy_se: pr.accuracySe,
+            tar_at_far_0_001: pr.tarAtFar001,
+            threshold: pr.threshold,
+          },
+        }
+      : {}),
+    faces_per_second: (files.length - noFace) / seconds,
+    seconds,
+  };
+}
