@@ -20,6 +20,7 @@ import { DEFAULT_PYTHON, opencvStatus, runFaceApi, runOpenCv } from '../../ml/be
 import type { VerificationReport } from '../../ml/verify/lfw-protocol.ts';
 import { parsePairs } from '../../ml/verify/lfw-protocol.ts';
 import { parseWiderGroundTruth } from '../../ml/verify/wider.ts';
+import { scaledWiderCopy } from '../../ml/verify/wider-scaled.ts';
 import { walkImages } from '../core/scanner/index.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchSpeed } from './bench-speed.ts';
@@ -28,7 +29,7 @@ const SYSTEMS = ['kith', 'opencv', 'faceapi'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export const BENCH_PEERS_USAGE = `  bench peers --data DIR [--lfw DIR] [--limit N] [--pairs N] [--skip-lfw] [--only kith,opencv,faceapi]
-              [--workers N] [--pipeline ID] [--models-dir DIR] [--python PATH] [--json]
+              [--long-side N] [--workers N] [--pipeline ID] [--models-dir DIR] [--python PATH] [--json]
                    Kith vs OpenCV (YuNet + MobileFaceNet) vs face-api.js: photos/s, faces/s, LFW accuracy.
 `;
 
@@ -87,6 +88,7 @@ export async function benchPeersCommand(args: string[]): Promise<number> {
     only: { type: 'string' },
     workers: { type: 'string' },
     python: { type: 'string' },
+    'long-side': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`Usage: kith ${BENCH_PEERS_USAGE.trimStart()}`);
@@ -102,9 +104,14 @@ export async function benchPeersCommand(args: string[]): Promise<number> {
   const workers = intOption(values.workers, 'workers', 2);
   const modelsDir = values['models-dir'] ?? defaultModelsDir();
   const python = values.python ?? DEFAULT_PYTHON;
-  const dataDir = resolve(values.data);
-  const lfwDir = values['skip-lfw'] || !values.lfw ? undefined : resolve(values.lfw);
   const progress = progressLine();
+  const dataDir =
+    values['long-side'] === undefined
+      ? resolve(values.data)
+      : await scaledWiderCopy(resolve(values.data), intOption(values['long-side'], 'long-side', 1), {
+          onProgress: (d, t) => progress(`phone-size copy: ${d}/${t} photos`),
+        });
+  const lfwDir = values['skip-lfw'] || !values.lfw ? undefined : resolve(values.lfw);
   const say = (text: string) => process.stderr.write(`${text}\n`);
 
   const all: string[] = [];

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { benchCluster } from '../../ml/bench/cluster.ts';
 import { benchLfw } from '../../ml/bench/lfw.ts';
+import { scaledWiderCopy } from '../../ml/verify/wider-scaled.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
@@ -29,6 +30,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     linkage: { type: 'string' },
     seed: { type: 'string' },
     sklearn: { type: 'boolean' },
+    'long-side': { type: 'string' },
   });
   const progress = progressLine();
   if (kind === 'cluster-scale') {
@@ -82,7 +84,14 @@ export async function benchCommand(args: string[]): Promise<number> {
       return 0;
     }
     case 'speed': {
-      const r = await benchSpeed(data, {
+      const longSide = values['long-side'];
+      const photos =
+        longSide === undefined
+          ? data
+          : await scaledWiderCopy(data, intOption(longSide, 'long-side', 1), {
+              onProgress: (d, t) => progress(`speed: phone-size copy ${d}/${t} photos`),
+            });
+      const r = await benchSpeed(photos, {
         ...pipelineOptions,
         workers: intOption(values.workers, 'workers', 2),
         limit: values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1),

@@ -28,7 +28,7 @@ Commands:
 ${PEOPLE_VERBS_USAGE}${EXPORT_USAGE}  models [--models-dir DIR] [--json]
                    Show the model pipelines, which are available here, and the execution providers.
   bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
-  bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--json]
+  bench speed --data DIR [--long-side N] [--pipeline ID] [--models-dir DIR] [--json]
   bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--json]
   bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
 ${BENCH_PEERS_USAGE}
