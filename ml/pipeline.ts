@@ -33,6 +33,11 @@ export interface PipelineOptions {
   minFaceSize?: number | undefined;
   /** Photos are decoded with their long side at most this (shrink-on-load); default 3072. */
   maxSide?: number | undefined;
+  /**
+   * Big photos are decoded shrunk by 1/2, 1/4 or 1/8 (nearly free for JPEG) while the long side
+   * stays at least this; default 1400 (a 12-MP photo's 4032 px become 2016).
+   */
+  workingSide?: number | undefined;
   /** Detector score threshold (default depends on the detector). */
   scoreThreshold?: number | undefined;
   /** Embed the mirrored crop too and add the vectors (default: the embedder's manifest setting). */
@@ -58,12 +63,12 @@ export class KithPipeline implements FacePipeline {
     private readonly detector: FaceDetector,
     private readonly embedder: FaceEmbedder,
     private readonly sessions: ModelSession[],
-    private readonly detect: DetectOptions & { maxSide: number },
+    private readonly detect: DetectOptions & { maxSide: number; workingSide: number },
   ) {}
 
   async analyzeFile(path: string): Promise<PhotoAnalysis> {
     const t0 = performance.now();
-    const img = await decodeImage(path, { maxSide: this.detect.maxSide });
+    const img = await decodeImage(path, { maxSide: this.detect.maxSide, shrinkTo: this.detect.workingSide });
     this.times.decode += performance.now() - t0;
     return this.analyzeDecoded(img);
   }
@@ -171,6 +176,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
     {
       minFaceSize: options.minFaceSize ?? 20,
       maxSide: options.maxSide ?? 3072,
+      workingSide: options.workingSide ?? 1400,
       scoreThreshold: options.scoreThreshold ?? defaultScore,
       nmsIou: 0.3,
     },

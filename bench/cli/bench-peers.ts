@@ -29,13 +29,14 @@ import { DEFAULT_PYTHON, opencvStatus, runFaceApi, runOpenCv } from '../peers/ru
 import type { VerificationReport } from '../verify/lfw-protocol.ts';
 import { parsePairs } from '../verify/lfw-protocol.ts';
 import { parseWiderGroundTruth } from '../verify/wider.ts';
+import { scaledWiderCopy } from '../verify/wider-scaled.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const SYSTEMS = ['kith', 'opencv', 'faceapi'] as const;
 type System = (typeof SYSTEMS)[number];
 
 export const BENCH_PEERS_USAGE = `  bench peers --data DIR [--lfw DIR] [--limit N] [--pairs N] [--skip-lfw] [--only kith,opencv,faceapi]
-              [--workers N] [--pipeline ID] [--models-dir DIR] [--python PATH] [--json]
+              [--long-side N] [--workers N] [--pipeline ID] [--models-dir DIR] [--python PATH] [--json]
                    Kith vs OpenCV (YuNet + MobileFaceNet) vs face-api.js: photos/s, faces/s, LFW accuracy.
 `;
 
@@ -94,6 +95,7 @@ export async function benchPeersCommand(args: string[]): Promise<number> {
     only: { type: 'string' },
     workers: { type: 'string' },
     python: { type: 'string' },
+    'long-side': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`Usage: kith ${BENCH_PEERS_USAGE.trimStart()}`);
@@ -109,9 +111,14 @@ export async function benchPeersCommand(args: string[]): Promise<number> {
   const workers = intOption(values.workers, 'workers', 2);
   const modelsDir = values['models-dir'] ?? defaultModelsDir();
   const python = values.python ?? DEFAULT_PYTHON;
-  const dataDir = resolve(values.data);
-  const lfwDir = values['skip-lfw'] || !values.lfw ? undefined : resolve(values.lfw);
   const progress = progressLine();
+  const dataDir =
+    values['long-side'] === undefined
+      ? resolve(values.data)
+      : await scaledWiderCopy(resolve(values.data), intOption(values['long-side'], 'long-side', 1), {
+          onProgress: (d, t) => progress(`phone-size copy: ${d}/${t} photos`),
+        });
+  const lfwDir = values['skip-lfw'] || !values.lfw ? undefined : resolve(values.lfw);
   const say = (text: string) => process.stderr.write(`${text}\n`);
 
   const all: string[] = [];

@@ -12,6 +12,7 @@ import {
 import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { benchCluster } from '../cluster.ts';
 import { benchLfw } from '../lfw.ts';
+import { scaledWiderCopy } from '../verify/wider-scaled.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
 import { benchPeersCommand } from './bench-peers.ts';
@@ -43,6 +44,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     sklearn: { type: 'boolean' },
     degrade: { type: 'string' },
     project: { type: 'string' },
+    'long-side': { type: 'string' },
   });
   const progress = progressLine();
   if (kind === 'cluster-scale') {
@@ -118,7 +120,14 @@ export async function benchCommand(args: string[]): Promise<number> {
       return 0;
     }
     case 'speed': {
-      const r = await benchSpeed(data, {
+      const longSide = values['long-side'];
+      const photos =
+        longSide === undefined
+          ? data
+          : await scaledWiderCopy(data, intOption(longSide, 'long-side', 1), {
+              onProgress: (d, t) => progress(`speed: phone-size copy ${d}/${t} photos`),
+            });
+      const r = await benchSpeed(photos, {
         ...pipelineOptions,
         workers: intOption(values.workers, 'workers', 2),
         limit: values.limit === undefined ? undefined : intOption(values.limit, 'limit', 1),

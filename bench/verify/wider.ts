@@ -65,3 +65,27 @@ export function scoreDetections(
   const truePositives = detected.filter((d) => gt.some((g) => iou(g.box, d) >= iouThreshold)).length;
   return { groundTruth: counted.length, matched: usedG.size, detections: detected.length, truePositives };
 }
+
+/** The text layout `parseWiderGroundTruth` reads (attributes other than `invalid` written as 0). */
+export function formatWiderGroundTruth(gt: ReadonlyMap<string, readonly GroundTruthFace[]>): string {
+  const lines: string[] = [];
+  for (const [file, faces] of gt) {
+    lines.push(file, String(faces.length));
+    for (const { box, invalid } of faces)
+      lines.push(`${box.x} ${box.y} ${box.w} ${box.h} 0 0 0 ${invalid ? 1 : 0} 0 0`);
+    if (faces.length === 0) lines.push('0 0 0 0 0 0 0 0 0 0');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Ground truth for a copy of the photos scaled by sx horizontally and sy vertically. */
+export function scaleGroundTruth(
+  faces: readonly GroundTruthFace[],
+  sx: number,
+  sy: number,
+): GroundTruthFace[] {
+  return faces.map(({ box, invalid }) => ({
+    box: { x: box.x * sx, y: box.y * sy, w: box.w * sx, h: box.h * sy },
+    invalid,
+  }));
+}

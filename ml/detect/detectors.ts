@@ -13,6 +13,7 @@ import {
 import { type ModelSession, ort } from '../models/registry.ts';
 import type { DetectedFace, Landmarks5 } from '../types.ts';
 import { type Candidate, nms } from './nms.ts';
+import { REFINE_DEFAULTS, type RefineOptions, refineHints, refineRegions, refineScale } from './refine.ts';
 import { decodeRfb } from './rfb.ts';
 import { planTiles } from './tiles.ts';
 import { decodeYunet } from './yunet.ts';
@@ -117,44 +118,73 @@ export class YunetDetector implements BoxDetector {
   constructor(
     private readonly model: ModelSession,
     private readonly coarseSide = 640,
+    private readonly refine: RefineOptions = REFINE_DEFAULTS,
   ) {}
 
   async detect(img: RgbImage, options: DetectOptions): Promise<Candidate[]> {
-    let coarse: Candidate[] = [];
-    const scales = detectionScales(img.width, img.height, options.minFaceSize, this.coarseSide, 12);
-    for (const s of scales) {
-      const w = Math.max(1, Math.round(img.width * s));
-      const h = Math.max(1, Math.round(img.height * s));
-      const padW = Math.ceil(w / 32) * 32;
-      const padH = Math.ceil(h / 32) * 32;
-      const out = await this.#scratch.use(3 * padW * padH, async (buf) => {
-        const input = new ort.Tensor('float32', await yunetInput(img, w, h, padW, padH, buf), [
-          1,
-          3,
-          padH,
-          padW,
-        ]);
-        return this.model.run({ [this.model.entry.input.name]: input });
-      });
-      const get = (name: string): Float32Array => out[name]!.data as Float32Array;
-      const found = decodeYunet(
-        {
-          cls: [get('cls_8'), get('cls_16'), get('cls_32')],
-          obj: [get('obj_8'), get('obj_16'), get('obj_32')],
-          bbox: [get('bbox_8'), get('bbox_16'), get('bbox_32')],
-          kps: [get('kps_8'), get('kps_16'), get('kps_32')],
-        },
-        padW,
-        padH,
-        options.scoreThreshold,
-      );
-      const pass = nms(found, options.nmsIou).map((c) => scaleCandidate(c, w / img.width));
-      if (s === scales[0]) coarse = pass;
-      else coarse.push(...keepFineCandidates(pass, coarse, scales[0]!));
+    const [coarseScale, minFaceScale] = detectionScales(
+      img.width,
+      img.height,
+      options.minFaceSize,
+      this.coarseSide,
+      12,
+    ) as [number, number | undefined];
+    const fineScale = refineScale(coarseScale, minFaceScale);
+    // Candidates down to HINT_SCORE come along: the weak ones only say where to look closer.
+    const first = nms(
+      await this.#pass(img, coarseScale, Math.min(options.scoreThreshold, HINT_SCORE)),
+      options.nmsIou,
+    );
+    const coarse = first.filter((c) => c.score >= options.scoreThreshold);
+    const all = [...coarse];
+    if (fineScale !== undefined) {
+      const weak = first.filter((c) => c.score < options.scoreThreshold);
+      const hints = refineHints(coarse, weak, coarseScale, this.refine.smallFace);
+      for (const r of refineRegions(img.width, img.height, hints, coarse.length > 0, this.refine)) {
+        const whole = r.w === img.width && r.h === img.height;
+        const part = whole ? img : cropRgb(img, r.x, r.y, r.w, r.h);
+        const found = (await this.#pass(part, fineScale, options.scoreThreshold)).map((c) =>
+          scaleCandidate(c, 1, r.x, r.y),
+        );
+        all.push(...keepFineCandidates(nms(found, options.nmsIou), coarse, coarseScale));
+      }
     }
-    return nms(coarse, options.nmsIou).filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize);
+    return nms(all, options.nmsIou).filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize);
+  }
+
+  /** One network pass over `img` shrunk by `s`; candidates in `img` pixels, before NMS. */
+  async #pass(img: RgbImage, s: number, scoreThreshold: number): Promise<Candidate[]> {
+    const w = Math.max(1, Math.round(img.width * s));
+    const h = Math.max(1, Math.round(img.height * s));
+    const padW = Math.ceil(w / 32) * 32;
+    const padH = Math.ceil(h / 32) * 32;
+    const out = await this.#scratch.use(3 * padW * padH, async (buf) => {
+      const input = new ort.Tensor('float32', await yunetInput(img, w, h, padW, padH, buf), [
+        1,
+        3,
+        padH,
+        padW,
+      ]);
+      return this.model.run({ [this.model.entry.input.name]: input });
+    });
+    const get = (name: string): Float32Array => out[name]!.data as Float32Array;
+    const found = decodeYunet(
+      {
+        cls: [get('cls_8'), get('cls_16'), get('cls_32')],
+        obj: [get('obj_8'), get('obj_16'), get('obj_32')],
+        bbox: [get('bbox_8'), get('bbox_16'), get('bbox_32')],
+        kps: [get('kps_8'), get('kps_16'), get('kps_32')],
+      },
+      padW,
+      padH,
+      scoreThreshold,
+    );
+    return found.map((c) => scaleCandidate(c, w / img.width));
   }
 }
+
+/** Coarse candidates from this score up mark where the fine pass should look (below it: noise). */
+export const HINT_SCORE = 0.3;
 
 /**
  * Ultra-Light RFB (fixed input, e.g. 320×240): boxes only. Small faces in bigger photos are

@@ -21,6 +21,12 @@ export const DEFAULT_MAX_INPUT_PIXELS = 16384 * 16384;
 export interface DecodeOptions {
   /** Shrink so the longer side is at most this (aspect kept, never enlarged). Omit for full size. */
   maxSide?: number | undefined;
+  /**
+   * Shrink by the largest of 1/2, 1/4, 1/8 that keeps the longer side at least this: the factors
+   * JPEG decoders give nearly for free (DCT scaling), so a 12-MP photo decodes in a fraction of the
+   * time (4032 px at 1400 → 2016 px). Applied before `maxSide`, which still caps the result.
+   */
+  shrinkTo?: number | undefined;
   /** Refuse images with more pixels than this as 'too-large' before decoding any pixel data. */
   maxInputPixels?: number | undefined;
 }
@@ -94,9 +100,12 @@ function inputOptions(maxInputPixels: number): SharpOptions {
 }
 
 function checkOptions(options: DecodeOptions): number {
-  const { maxSide, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS } = options;
+  const { maxSide, shrinkTo, maxInputPixels = DEFAULT_MAX_INPUT_PIXELS } = options;
   if (maxSide !== undefined && !(Number.isInteger(maxSide) && maxSide > 0)) {
     throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
+  }
+  if (shrinkTo !== undefined && !(Number.isInteger(shrinkTo) && shrinkTo > 0)) {
+    throw new RangeError(`shrinkTo must be a positive integer, got ${shrinkTo}`);
   }
   if (!(Number.isInteger(maxInputPixels) && maxInputPixels > 0)) {
     throw new RangeError(`maxInputPixels must be a positive integer, got ${maxInputPixels}`);
@@ -266,6 +275,23 @@ async function inspectRaw(path: string, sniffed: string, limit: number): Promise
   return { format: kind.toLowerCase(), width, height, takenAt: info.takenAt, open, decodeError };
 }
 
+/**
+ * The long side to decode at (undefined: full size). The shrink is rounded down to whole pixels so
+ * the decoder's factor is not missed by a fraction (4031 px at 1/2 → 2015, not 2016).
+ */
+export function targetSide(
+  longSide: number,
+  options: Pick<DecodeOptions, 'maxSide' | 'shrinkTo'>,
+): number | undefined {
+  let side: number | undefined;
+  if (options.shrinkTo !== undefined) {
+    const factor = [8, 4, 2].find((k) => longSide / k >= options.shrinkTo!);
+    if (factor) side = Math.floor(longSide / factor);
+  }
+  if (options.maxSide !== undefined) side = Math.min(side ?? longSide, options.maxSide);
+  return side;
+}
+
 async function decodeInspected(
   info: Inspected,
   name: string,
@@ -276,12 +302,13 @@ async function decodeInspected(
   // alpha 0; toColourspace('srgb') expands grey, converts CMYK and ICC profiles, and with
   // raw({ depth: 'uchar' }) reduces 16-bit images to 8 bits.
   let pipeline = (await info.open()).flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
-  if (options.maxSide !== undefined) {
+  const maxSide = targetSide(Math.max(info.width, info.height), options);
+  if (maxSide !== undefined) {
     // resize() right after load lets libvips shrink-on-load (JPEG DCT scaling, WebP), several times
     // faster than decoding the full image and resampling it.
     pipeline = pipeline.resize({
-      width: options.maxSide,
-      height: options.maxSide,
+      width: maxSide,
+      height: maxSide,
       fit: 'inside',
       withoutEnlargement: true,
     });
