@@ -28,16 +28,25 @@ export interface Adapter {
 /**
  * A linear correction moves every face, and on an embedder whose threshold is already tuned any
  * move of the faces the user never corrected costs accuracy there. So the correction is weighted
- * per face by g(x) = exp(−max(0, d(x) − radius) / width), d(x) = min over anchors of ‖x − anchor‖²,
- * anchors being the (normalised) centroids of the people the user corrected: faces near a corrected
- * person (that person and the look-alikes they were confused with) get the full correction, faces
- * far from all of them are left (almost exactly) where they were. Fixed, not trained.
+ * per face by g(x), a function of d(x) = min over anchors of ‖x − anchor‖², the anchors being the
+ * (normalised) centroids of the people the user corrected: faces near a corrected person (that
+ * person and the look-alikes they were confused with) get the full correction, faces far from all
+ * of them are left where they were. With s = max(0, d(x) − radius):
+ *   no reach: g = exp(−s / width)                                     (never 0: every face moves a bit)
+ *   reach R:  g = (exp(−s / width) − exp(−R / width)) / (1 − exp(−R / width)) for s < R, else 0
+ * The exponential's tail reaches every face, and a large correction (small, compressed faces: the
+ * embedder errs most there, so the adapter learns most) times a tail weight of a few per cent still
+ * regroups faces far from anyone corrected. With a reach the weight is exactly 0 beyond radius + R
+ * and near the radius it is the same curve, lowered so that it meets 0 without a jump.
+ * Fixed, not trained.
  */
 export interface Locality {
   /** count×dim, unit rows. */
   anchors: Float32Array;
   radius: number;
   width: number;
+  /** Distance beyond the radius where the weight reaches 0; absent = the exponential tail. */
+  reach?: number | undefined;
 }
 
 /** The locality weight g(x) of one row (1 without a locality). */
@@ -58,7 +67,17 @@ export function localityWeight(
     }
     if (s < best) best = s;
   }
-  return Math.exp(-Math.max(0, best - loc.radius) / loc.width);
+  return falloff(loc, best);
+}
+
+/** g as a function of the squared distance d to the nearest anchor (see Locality). */
+export function falloff(loc: Pick<Locality, 'radius' | 'width' | 'reach'>, d: number): number {
+  const s = Math.max(0, d - loc.radius);
+  const e = Math.exp(-s / loc.width);
+  if (loc.reach === undefined) return e;
+  if (s >= loc.reach) return 0;
+  const floor = Math.exp(-loc.reach / loc.width);
+  return (e - floor) / (1 - floor);
 }
 
 /** Normalised centroid of each label's rows (labels ≥ 0), as locality anchors. */
@@ -376,8 +395,8 @@ export interface SerializedAdapter {
   dim: number;
   hidden: number;
   params: string;
-  /** lowrank locality: anchors as base64 float32, radius, width. */
-  locality?: { anchors: string; radius: number; width: number } | undefined;
+  /** lowrank locality: anchors as base64 float32, radius, width, reach (absent in older adapters). */
+  locality?: { anchors: string; radius: number; width: number; reach?: number | undefined } | undefined;
 }
 
 export function serializeAdapter(adapter: Adapter): SerializedAdapter {
@@ -395,6 +414,7 @@ export function serializeAdapter(adapter: Adapter): SerializedAdapter {
             anchors: f32ToBase64(adapter.locality.anchors),
             radius: adapter.locality.radius,
             width: adapter.locality.width,
+            ...(adapter.locality.reach === undefined ? {} : { reach: adapter.locality.reach }),
           },
         }
       : {}),
@@ -441,6 +461,11 @@ export function deserializeAdapter(value: unknown): Adapter {
     dim: s.dim,
     hidden,
     params,
-    locality: { anchors, radius: loc.radius, width: loc.width },
+    locality: {
+      anchors,
+      radius: loc.radius,
+      width: loc.width,
+      ...(typeof loc.reach === 'number' ? { reach: loc.reach } : {}),
+    },
   };
 }
