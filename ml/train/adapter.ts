@@ -12,6 +12,7 @@
 //   mlp:      W1 (hidden×dim), b1 (hidden), W2 (dim×hidden), b2 (dim)
 //   lowrank:  U (dim×r, row-major), V (dim×r, row-major), b (dim); r is stored as `hidden`
 import { mulberry32 } from '../util/prng.ts';
+import { type Locality, localityWeight } from './locality.ts';
 
 export type AdapterKind = 'residual' | 'mlp' | 'lowrank';
 
@@ -23,83 +24,6 @@ export interface Adapter {
   params: Float32Array;
   /** lowrank only: where the correction acts (see Locality); absent = everywhere. */
   locality?: Locality | undefined;
-}
-
-/**
- * A linear correction moves every face, and on an embedder whose threshold is already tuned any
- * move of the faces the user never corrected costs accuracy there. So the correction is weighted
- * per face by g(x), a function of d(x) = min over anchors of ‖x − anchor‖², the anchors being the
- * (normalised) centroids of the people the user corrected: faces near a corrected person (that
- * person and the look-alikes they were confused with) get the full correction, faces far from all
- * of them are left where they were. With s = max(0, d(x) − radius):
- *   no reach: g = exp(−s / width)                                     (never 0: every face moves a bit)
- *   reach R:  g = (exp(−s / width) − exp(−R / width)) / (1 − exp(−R / width)) for s < R, else 0
- * The exponential's tail reaches every face, and a large correction (small, compressed faces: the
- * embedder errs most there, so the adapter learns most) times a tail weight of a few per cent still
- * regroups faces far from anyone corrected. With a reach the weight is exactly 0 beyond radius + R
- * and near the radius it is the same curve, lowered so that it meets 0 without a jump.
- * Fixed, not trained.
- */
-export interface Locality {
-  /** count×dim, unit rows. */
-  anchors: Float32Array;
-  radius: number;
-  width: number;
-  /** Distance beyond the radius where the weight reaches 0; absent = the exponential tail. */
-  reach?: number | undefined;
-}
-
-/** The locality weight g(x) of one row (1 without a locality). */
-export function localityWeight(
-  loc: Locality | undefined,
-  x: Float32Array,
-  offset: number,
-  dim: number,
-): number {
-  if (!loc || loc.anchors.length === 0) return 1;
-  const a = loc.anchors;
-  let best = Number.POSITIVE_INFINITY;
-  for (let o = 0; o < a.length; o += dim) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const v = x[offset + k]! - a[o + k]!;
-      s += v * v;
-    }
-    if (s < best) best = s;
-  }
-  return falloff(loc, best);
-}
-
-/** g as a function of the squared distance d to the nearest anchor (see Locality). */
-export function falloff(loc: Pick<Locality, 'radius' | 'width' | 'reach'>, d: number): number {
-  const s = Math.max(0, d - loc.radius);
-  const e = Math.exp(-s / loc.width);
-  if (loc.reach === undefined) return e;
-  if (s >= loc.reach) return 0;
-  const floor = Math.exp(-loc.reach / loc.width);
-  return (e - floor) / (1 - floor);
-}
-
-/** Normalised centroid of each label's rows (labels ≥ 0), as locality anchors. */
-export function centroidAnchors(embeddings: Float32Array, dim: number, labels: Int32Array): Float32Array {
-  const sums = new Map<number, Float64Array>();
-  labels.forEach((l, i) => {
-    if (l < 0) return;
-    let c = sums.get(l);
-    if (!c) {
-      c = new Float64Array(dim);
-      sums.set(l, c);
-    }
-    for (let k = 0; k < dim; k++) c[k]! += embeddings[i * dim + k]!;
-  });
-  const ids = [...sums.keys()].sort((a, b) => a - b);
-  const out = new Float32Array(ids.length * dim);
-  ids.forEach((id, r) => {
-    const c = sums.get(id)!;
-    const norm = Math.hypot(...c) || 1;
-    for (let k = 0; k < dim; k++) out[r * dim + k] = c[k]! / norm;
-  });
-  return out;
 }
 
 export const ADAPTER_FORMAT_VERSION = 1;

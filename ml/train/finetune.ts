@@ -1,8 +1,8 @@
 // Train-then-gate: split the user's labelled faces into a training part and a held-out part,
 // train the adapter on the first, keep it only if the second clusters better.
 import { mulberry32 } from '../util/prng.ts';
-import { centroidAnchors, localityWeight } from './adapter.ts';
 import { type GateResult, gateAdapter } from './gate.ts';
+import { centroidAnchors, localityWeight } from './locality.ts';
 import {
   DEFAULT_LOCALITY,
   type TrainingSet,

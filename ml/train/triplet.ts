@@ -10,11 +10,10 @@ import {
   type AdapterKind,
   adapterBackward,
   adapterForward,
-  centroidAnchors,
   createAdapter,
   decayRange,
-  localityWeight,
 } from './adapter.ts';
+import { localityWeight, spreadAnchors } from './locality.ts';
 
 export const TRIPLET_ALPHA = 0.2;
 
@@ -263,7 +262,7 @@ export async function trainAdapter(set: TrainingSet, options: TrainOptions = {})
       });
   if (adapter.kind === 'lowrank' && options.locality !== false) {
     adapter.locality = {
-      anchors: centroidAnchors(embeddings, dim, labels),
+      anchors: spreadAnchors(embeddings, dim, labels),
       radius: options.locality?.radius ?? DEFAULT_LOCALITY.radius,
       width: options.locality?.width ?? DEFAULT_LOCALITY.width,
     };

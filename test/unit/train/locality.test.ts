@@ -3,13 +3,11 @@ import { test } from 'node:test';
 import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
 import {
   applyAdapter,
-  centroidAnchors,
   createAdapter,
   deserializeAdapter,
-  falloff,
-  localityWeight,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
+import { centroidAnchors, falloff, localityWeight, spreadAnchors } from '../../../ml/train/locality.ts';
 import { DEFAULT_LOCALITY, trainAdapter } from '../../../ml/train/triplet.ts';
 
 test('locality falloff: 1 inside the radius, the lowered exponential up to the reach, 0 beyond', () => {
@@ -34,8 +32,8 @@ test('locality falloff: 1 inside the radius, the lowered exponential up to the r
 });
 
 test('a strong local correction leaves faces beyond its reach exactly where they were', async () => {
-  // 12 people: 0–5 labelled (the corrected people); the faces of 6–11 are the unlabelled library.
-  const { dim, embeddings, labels } = syntheticEmbeddings({ n: 96, identities: 12, dim: 32, seed: 7 });
+  // 24 people: 0–5 labelled (the corrected people); the faces of 6–23 are the unlabelled library.
+  const { dim, embeddings, labels } = syntheticEmbeddings({ n: 192, identities: 24, dim: 32, seed: 7 });
   const trainLabels = Int32Array.from(labels, (l) => (l < 6 ? l : -1));
   const keep = Int32Array.from([...labels.keys()].filter((i) => labels[i]! >= 6));
   // Much more than the default training, so the correction is large.
@@ -43,7 +41,7 @@ test('a strong local correction leaves faces beyond its reach exactly where they
   const set = { dim, embeddings, labels: trainLabels, keep };
   const loc = { radius: 1, width: 0.1 };
   const local = (await trainAdapter(set, { ...options, locality: { ...loc, reach: 0.3 } })).adapter;
-  const anchors = centroidAnchors(embeddings, dim, trainLabels);
+  const anchors = local.locality!.anchors;
   const far: number[] = [];
   for (const f of keep) {
     const d = Math.min(
@@ -74,6 +72,25 @@ test('a strong local correction leaves faces beyond its reach exactly where they
   // The app's default has a reach.
   const { anchors: _, ...byDefault } = (await trainAdapter(set, { ...options, steps: 1 })).adapter.locality!;
   assert.deepEqual(byDefault, DEFAULT_LOCALITY);
+});
+
+test("spread anchors: each person's centroid, then their faces farthest-first, at most perPerson", () => {
+  // Person 0: a = (1, 0), b = (0, 1), c = (0.6, 0.8); person 1: one face (−1, 0).
+  const x = Float32Array.from([1, 0, 0, 1, 0.6, 0.8, -1, 0]);
+  const labels = Int32Array.from([0, 0, 0, 1]);
+  // Centroid of person 0: (1.6, 1.8) / √5.8 = (0.664364, 0.747409); squared distances to it:
+  // a 0.671272, b 0.505166, c 0.006909, so a first; then b (0.505 from the nearest anchor, c 0.0069).
+  const got = spreadAnchors(x, 2, labels, 2);
+  const want = [0.664364, 0.747409, -1, 0, 1, 0, 0, 1];
+  assert.equal(got.length, want.length);
+  for (const [i, v] of want.entries()) assert.ok(Math.abs(got[i]! - v) < 1e-5, `${i}: ${got[i]} vs ${v}`);
+  // Person 1's only face is its centroid: no duplicate anchor. perPerson 0: the centroids only.
+  assert.deepEqual(spreadAnchors(x, 2, labels, 0), centroidAnchors(x, 2, labels));
+  // A face at the edge of person 0's spread (b): beyond the reach of the centroid alone, at the
+  // centre of the correction with the spread anchors.
+  const loc = { radius: 0.2, width: 0.1, reach: 0.3 };
+  assert.equal(localityWeight({ anchors: centroidAnchors(x, 2, labels), ...loc }, x, 2, 2), 0);
+  assert.equal(localityWeight({ anchors: got, ...loc }, x, 2, 2), 1);
 });
 
 test('the reach survives serialisation; an adapter stored without one keeps the exponential tail', () => {
