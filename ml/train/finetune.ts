@@ -82,10 +82,10 @@ export function splitPeople(labels: Int32Array, share: number, seed: number, min
 const MAX_STRANGERS = 1500;
 
 /**
- * Unlabelled faces (the keep pool) far from every trained person's centroid — beyond where the
- * default local adapter acts (triplet.ts DEFAULT_LOCALITY: radius + reach) — as the gate's strangers.
- * Fixed rather than taken from the adapter's own locality, so a wider locality is checked on the
- * same faces, and a global adapter too.
+ * Unlabelled faces (the keep pool) beyond radius + reach (triplet.ts DEFAULT_LOCALITY) of every
+ * trained person's centroid, as the gate's strangers. Fixed rather than taken from the adapter's own
+ * locality, so a wider locality, the face anchors' reach past the centroids' and a global adapter
+ * are all checked on the same faces.
  */
 export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: number): Float32Array {
   const { dim, embeddings } = set;

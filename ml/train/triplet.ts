@@ -18,7 +18,7 @@ import { localityWeight, spreadAnchors } from './locality.ts';
 export const TRIPLET_ALPHA = 0.2;
 
 /**
- * Locality of a lowrank adapter (squared L2 on the unit sphere; adapter.ts Locality): radius and
+ * Locality of a lowrank adapter (squared L2 on the unit sphere; locality.ts Locality): radius and
  * width tuned on LFW (bench finetune); no correction at all beyond radius + reach.
  */
 export const DEFAULT_LOCALITY = { radius: 1, width: 0.1, reach: 0.3 };
@@ -179,8 +179,8 @@ export interface TrainOptions {
   weightDecay?: number;
   seed?: number;
   /**
-   * lowrank: confine the correction to the neighbourhood of the labelled people (adapter.ts,
-   * Locality); anchors are the labelled identities' centroids. Default on (DEFAULT_LOCALITY);
+   * lowrank: confine the correction to the neighbourhood of the labelled people (locality.ts;
+   * anchors from spreadAnchors). Default on (DEFAULT_LOCALITY);
    * false = a global map; reach false = the exponential tail that never reaches 0.
    */
   locality?: { radius?: number; width?: number; reach?: number | false } | false | undefined;
