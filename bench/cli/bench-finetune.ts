@@ -1,5 +1,5 @@
 // `kith bench finetune --data DIR [--pipeline ID] [--models-dir DIR] [--embeddings FILE] [--json]
-//   [--adapter lowrank|residual|mlp] [--rank R] [--locality off|RADIUS,WIDTH] [--steps N]`:
+//   [--adapter lowrank|residual|mlp] [--rank R] [--locality off|RADIUS,WIDTH[,REACH|tail]] [--steps N]`:
 // simulate a user correcting a few people on LFW-layout data, train the triplet adapter on those
 // corrections only, and score faces the user never touched (corrected people vs everyone else),
 // before vs after. --embeddings reads a `bench cluster --save-embeddings` file (no re-embedding).
@@ -104,13 +104,19 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
   if (kind !== 'residual' && kind !== 'mlp' && kind !== 'lowrank') {
     throw new UsageError('--adapter must be lowrank, residual or mlp');
   }
-  // --locality off | RADIUS,WIDTH (lowrank; default the tuned one in triplet.ts).
-  let locality: { radius: number; width: number } | false | undefined;
+  // --locality off | RADIUS,WIDTH[,REACH|tail] (lowrank; default the tuned one in triplet.ts; tail =
+  // the exponential weight that never reaches 0).
+  let locality: { radius: number; width: number; reach?: number | false } | false | undefined;
   if (values.locality === 'off') locality = false;
   else if (values.locality !== undefined) {
-    const [radius, width] = values.locality.split(',').map(Number);
-    if (!(radius! >= 0 && width! > 0)) throw new UsageError('--locality must be off or RADIUS,WIDTH');
-    locality = { radius: radius!, width: width! };
+    const [r, w, reachText, ...rest] = values.locality.split(',');
+    const radius = Number(r);
+    const width = Number(w);
+    const reach = reachText === undefined ? undefined : reachText === 'tail' ? false : Number(reachText);
+    if (!(radius >= 0 && width > 0) || rest.length > 0 || (typeof reach === 'number' && !(reach > 0))) {
+      throw new UsageError('--locality must be off or RADIUS,WIDTH[,REACH|tail]');
+    }
+    locality = { radius, width, ...(reach === undefined ? {} : { reach }) };
   }
   const choose = values.choose ?? 'random';
   if (choose !== 'random' && choose !== 'errors') throw new UsageError('--choose must be random or errors');

@@ -12,6 +12,7 @@
 //   mlp:      W1 (hidden×dim), b1 (hidden), W2 (dim×hidden), b2 (dim)
 //   lowrank:  U (dim×r, row-major), V (dim×r, row-major), b (dim); r is stored as `hidden`
 import { mulberry32 } from '../util/prng.ts';
+import { type Locality, localityWeight } from './locality.ts';
 
 export type AdapterKind = 'residual' | 'mlp' | 'lowrank';
 
@@ -23,64 +24,6 @@ export interface Adapter {
   params: Float32Array;
   /** lowrank only: where the correction acts (see Locality); absent = everywhere. */
   locality?: Locality | undefined;
-}
-
-/**
- * A linear correction moves every face, and on an embedder whose threshold is already tuned any
- * move of the faces the user never corrected costs accuracy there. So the correction is weighted
- * per face by g(x) = exp(−max(0, d(x) − radius) / width), d(x) = min over anchors of ‖x − anchor‖²,
- * anchors being the (normalised) centroids of the people the user corrected: faces near a corrected
- * person (that person and the look-alikes they were confused with) get the full correction, faces
- * far from all of them are left (almost exactly) where they were. Fixed, not trained.
- */
-export interface Locality {
-  /** count×dim, unit rows. */
-  anchors: Float32Array;
-  radius: number;
-  width: number;
-}
-
-/** The locality weight g(x) of one row (1 without a locality). */
-export function localityWeight(
-  loc: Locality | undefined,
-  x: Float32Array,
-  offset: number,
-  dim: number,
-): number {
-  if (!loc || loc.anchors.length === 0) return 1;
-  const a = loc.anchors;
-  let best = Number.POSITIVE_INFINITY;
-  for (let o = 0; o < a.length; o += dim) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const v = x[offset + k]! - a[o + k]!;
-      s += v * v;
-    }
-    if (s < best) best = s;
-  }
-  return Math.exp(-Math.max(0, best - loc.radius) / loc.width);
-}
-
-/** Normalised centroid of each label's rows (labels ≥ 0), as locality anchors. */
-export function centroidAnchors(embeddings: Float32Array, dim: number, labels: Int32Array): Float32Array {
-  const sums = new Map<number, Float64Array>();
-  labels.forEach((l, i) => {
-    if (l < 0) return;
-    let c = sums.get(l);
-    if (!c) {
-      c = new Float64Array(dim);
-      sums.set(l, c);
-    }
-    for (let k = 0; k < dim; k++) c[k]! += embeddings[i * dim + k]!;
-  });
-  const ids = [...sums.keys()].sort((a, b) => a - b);
-  const out = new Float32Array(ids.length * dim);
-  ids.forEach((id, r) => {
-    const c = sums.get(id)!;
-    const norm = Math.hypot(...c) || 1;
-    for (let k = 0; k < dim; k++) out[r * dim + k] = c[k]! / norm;
-  });
-  return out;
 }
 
 export const ADAPTER_FORMAT_VERSION = 1;
@@ -376,8 +319,8 @@ export interface SerializedAdapter {
   dim: number;
   hidden: number;
   params: string;
-  /** lowrank locality: anchors as base64 float32, radius, width. */
-  locality?: { anchors: string; radius: number; width: number } | undefined;
+  /** lowrank locality: anchors as base64 float32, radius, width, reach (absent in older adapters). */
+  locality?: { anchors: string; radius: number; width: number; reach?: number | undefined } | undefined;
 }
 
 export function serializeAdapter(adapter: Adapter): SerializedAdapter {
@@ -395,6 +338,7 @@ export function serializeAdapter(adapter: Adapter): SerializedAdapter {
             anchors: f32ToBase64(adapter.locality.anchors),
             radius: adapter.locality.radius,
             width: adapter.locality.width,
+            ...(adapter.locality.reach === undefined ? {} : { reach: adapter.locality.reach }),
           },
         }
       : {}),
@@ -441,6 +385,11 @@ export function deserializeAdapter(value: unknown): Adapter {
     dim: s.dim,
     hidden,
     params,
-    locality: { anchors, radius: loc.radius, width: loc.width },
+    locality: {
+      anchors,
+      radius: loc.radius,
+      width: loc.width,
+      ...(typeof loc.reach === 'number' ? { reach: loc.reach } : {}),
+    },
   };
 }

@@ -1,8 +1,8 @@
 // Train-then-gate: split the user's labelled faces into a training part and a held-out part,
 // train the adapter on the first, keep it only if the second clusters better.
 import { mulberry32 } from '../util/prng.ts';
-import { centroidAnchors, localityWeight } from './adapter.ts';
 import { type GateResult, gateAdapter } from './gate.ts';
+import { centroidAnchors, localityWeight } from './locality.ts';
 import {
   DEFAULT_LOCALITY,
   type TrainingSet,
@@ -82,15 +82,17 @@ export function splitPeople(labels: Int32Array, share: number, seed: number, min
 const MAX_STRANGERS = 1500;
 
 /**
- * Unlabelled faces (the keep pool) far from every trained person's centroid — beyond where a local
- * adapter acts (triplet.ts DEFAULT_LOCALITY, + 3 widths) — as the gate's strangers.
+ * Unlabelled faces (the keep pool) beyond radius + reach (triplet.ts DEFAULT_LOCALITY) of every
+ * trained person's centroid, as the gate's strangers. Fixed rather than taken from the adapter's own
+ * locality, so a wider locality, the face anchors' reach past the centroids' and a global adapter
+ * are all checked on the same faces.
  */
 export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: number): Float32Array {
   const { dim, embeddings } = set;
   const pool = set.keep ?? new Int32Array(0);
   if (pool.length === 0) return new Float32Array(0);
   const anchors = centroidAnchors(embeddings, dim, trainLabels);
-  const far = { anchors, radius: DEFAULT_LOCALITY.radius + 3 * DEFAULT_LOCALITY.width, width: 1e-9 };
+  const far = { anchors, radius: DEFAULT_LOCALITY.radius + DEFAULT_LOCALITY.reach, width: 1e-9 };
   const rand = mulberry32(seed + 15485863);
   const order = Int32Array.from(pool);
   const picked: number[] = [];

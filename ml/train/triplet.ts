@@ -10,16 +10,18 @@ import {
   type AdapterKind,
   adapterBackward,
   adapterForward,
-  centroidAnchors,
   createAdapter,
   decayRange,
-  localityWeight,
 } from './adapter.ts';
+import { localityWeight, spreadAnchors } from './locality.ts';
 
 export const TRIPLET_ALPHA = 0.2;
 
-/** Locality of a lowrank adapter (squared L2 on the unit sphere), tuned on LFW (bench finetune). */
-export const DEFAULT_LOCALITY = { radius: 1, width: 0.1 };
+/**
+ * Locality of a lowrank adapter (squared L2 on the unit sphere; locality.ts Locality): radius and
+ * width tuned on LFW (bench finetune); no correction at all beyond radius + reach.
+ */
+export const DEFAULT_LOCALITY = { radius: 1, width: 0.1, reach: 0.3 };
 
 /** Indices into a batch's rows. */
 export interface Triplet {
@@ -177,11 +179,11 @@ export interface TrainOptions {
   weightDecay?: number;
   seed?: number;
   /**
-   * lowrank: confine the correction to the neighbourhood of the labelled people (adapter.ts,
-   * Locality); anchors are the labelled identities' centroids. Default on (radius 1, width 0.1);
-   * false = a global map.
+   * lowrank: confine the correction to the neighbourhood of the labelled people (locality.ts;
+   * anchors from spreadAnchors). Default on (DEFAULT_LOCALITY);
+   * false = a global map; reach false = the exponential tail that never reaches 0.
    */
-  locality?: { radius?: number; width?: number } | false | undefined;
+  locality?: { radius?: number; width?: number; reach?: number | false } | false | undefined;
   /**
    * Stop once the triplet loss has been 0 for this many steps in a row (default 0 = never: on LFW
    * stopping at 25 quiet steps left ~1 point of the corrected people's gain on the table).
@@ -260,10 +262,13 @@ export async function trainAdapter(set: TrainingSet, options: TrainOptions = {})
       });
   if (adapter.kind === 'lowrank' && options.locality !== false) {
     adapter.locality = {
-      anchors: centroidAnchors(embeddings, dim, labels),
+      anchors: spreadAnchors(embeddings, dim, labels),
       radius: options.locality?.radius ?? DEFAULT_LOCALITY.radius,
       width: options.locality?.width ?? DEFAULT_LOCALITY.width,
     };
+    // reach false: the exponential tail (the adapter before reach existed), for comparison.
+    const reach = options.locality?.reach ?? DEFAULT_LOCALITY.reach;
+    if (reach !== false) adapter.locality.reach = reach;
   }
   const byIdentity: number[][] = [];
   const maxLabel = labels.reduce((mx, l) => Math.max(mx, l), -1);

@@ -4,14 +4,13 @@ import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import {
   type Adapter,
   applyAdapter,
-  centroidAnchors,
   createAdapter,
   deserializeAdapter,
-  localityWeight,
   serializeAdapter,
 } from '../../../ml/train/adapter.ts';
 import { finetune } from '../../../ml/train/finetune.ts';
 import { gateAdapter, partitionChange } from '../../../ml/train/gate.ts';
+import { centroidAnchors, localityWeight } from '../../../ml/train/locality.ts';
 import { trainAdapter } from '../../../ml/train/triplet.ts';
 import { finetuneInWorker } from '../../../ml/train/worker.ts';
 import { mulberry32 } from '../../../ml/util/prng.ts';
