@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticEmbeddings } from '../../../ml/cluster/index.ts';
+import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import {
   applyAdapter,
   createAdapter,
