@@ -11,6 +11,7 @@ import type { RgbImage } from './align/warp.ts';
 import { Landmark68Detector, stabilityFactor, YunetDetector } from './detect/detectors.ts';
 import { createEmbedder } from './embed/create.ts';
 import type { FaceEmbedder } from './embed/embedder.ts';
+import { iou } from './geometry/box.ts';
 import { modelById } from './models/manifest.ts';
 import type { ProviderName } from './models/providers.ts';
 import { ModelSession, resolvePipeline } from './models/registry.ts';
@@ -55,15 +56,6 @@ export function plausibleLandmarks(p: Landmarks5, box: Box): boolean {
   const eyeY = (le[1] + re[1]) / 2;
   const mouthY = (ml[1] + mr[1]) / 2;
   return eyes >= 0.15 * box.w && eyes <= box.w && mouthY > eyeY;
-}
-
-/** Intersection over union of two boxes. */
-export function iou(a: Box, b: Box): number {
-  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.w * a.h + b.w * b.h - inter);
 }
 
 /** The integer region of `img` covering `r` (clamped), copied out. */

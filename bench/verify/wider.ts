@@ -1,5 +1,5 @@
 // WIDER FACE ground truth (text layout) and detection recall/precision at an IoU threshold.
-import { iou } from '../../ml/detect/nms.ts';
+import { iou, matchByIou } from '../../ml/geometry/box.ts';
 import type { Box } from '../../ml/types.ts';
 
 export interface GroundTruthFace {
@@ -47,23 +47,13 @@ export function scoreDetections(
   iouThreshold = 0.5,
 ): DetectionScore {
   const counted = gt.filter((g) => !g.invalid && g.box.h >= minSize);
-  const pairs: Array<{ g: number; d: number; v: number }> = [];
-  counted.forEach((g, gi) => {
-    detected.forEach((d, di) => {
-      const v = iou(g.box, d);
-      if (v >= iouThreshold) pairs.push({ g: gi, d: di, v });
-    });
-  });
-  pairs.sort((a, b) => b.v - a.v);
-  const usedG = new Set<number>();
-  const usedD = new Set<number>();
-  for (const p of pairs) {
-    if (usedG.has(p.g) || usedD.has(p.d)) continue;
-    usedG.add(p.g);
-    usedD.add(p.d);
-  }
+  const matched = matchByIou(
+    counted.map((g) => g.box),
+    detected,
+    iouThreshold,
+  ).length;
   const truePositives = detected.filter((d) => gt.some((g) => iou(g.box, d) >= iouThreshold)).length;
-  return { groundTruth: counted.length, matched: usedG.size, detections: detected.length, truePositives };
+  return { groundTruth: counted.length, matched, detections: detected.length, truePositives };
 }
 
 /** The text layout `parseWiderGroundTruth` reads (attributes other than `invalid` written as 0). */

@@ -1,5 +1,6 @@
-// Small seeded PRNG (mulberry32) so synthetic data and k-means sampling are reproducible
-// across runs and platforms without a dependency.
+// Seeded randomness (the one PRNG, ml/util/prng.ts) so synthetic data and k-means sampling are
+// reproducible across runs and platforms, with the integer and normal draws they need.
+import { mulberry32 } from '../util/prng.ts';
 
 export interface Random {
   /** Uniform in [0, 1). */
@@ -11,15 +12,8 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0 || 0x9e3779b9;
+  const next = mulberry32(seed);
   let spare = Number.NaN;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   return {
     next,
     int: (n) => Math.floor(next() * n),

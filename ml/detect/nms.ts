@@ -1,4 +1,5 @@
 // Greedy non-maximum suppression over detector candidates.
+import { iou } from '../geometry/box.ts';
 import type { Box } from '../types.ts';
 
 export interface Candidate {
@@ -6,16 +7,6 @@ export interface Candidate {
   score: number;
   /** Five points as [x0, y0, …, x4, y4] in the same coordinates as `box`, or null. */
   points: Float32Array | null;
-}
-
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.w, b.x + b.w);
-  const y2 = Math.min(a.y + a.h, b.y + b.h);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /** Keeps the best-scoring candidate of every group overlapping by more than `iouThreshold`. */

@@ -9,19 +9,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { iou } from '../../ml/geometry/box.ts';
 import { createPipeline } from '../../ml/pipeline.ts';
 import { addIrot, heifEnc, needHeifEnc } from '../helpers/heif.ts';
 import { needShared, repoRoot, sharedDataDir, sharedModelsDir } from '../helpers/shared.ts';
 
 const PHOTO = join(sharedDataDir, 'photos-dev/face_recognition/tests/test_images/obama.jpg'); // 910×1137
 const EXIFTOOL = join(repoRoot, 'node_modules/exiftool-vendored.pl/bin/exiftool');
-
-type Box = { x: number; y: number; w: number; h: number };
-const iou = (a: Box, b: Box) => {
-  const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  return (w * h) / (a.w * a.h + b.w * b.h - w * h);
-};
 
 test('HEIC (irot) and RAW (Orientation 6) boxes land on the face the JPEG shows', {
   skip: needShared || needHeifEnc,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { iou } from '../../ml/detect/nms.ts';
+import { iou } from '../../ml/geometry/box.ts';
 import { createPipeline } from '../../ml/pipeline.ts';
 import { needShared, sharedDataDir, sharedModelsDir } from '../helpers/shared.ts';
 

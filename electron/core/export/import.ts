@@ -6,10 +6,11 @@
 // person", is left alone. Otherwise the face joins the person with that name (one is made if none),
 // as the user's own correction would (so re-clustering keeps it and undo can take it back).
 import type { ExifTool } from 'exiftool-vendored';
+import { matchByIou } from '../../../ml/geometry/box.ts';
 import { cleanName } from '../../shared/names.ts';
 import { Corrections } from '../people/corrections.ts';
 import type { Library } from '../store/library.ts';
-import { iou, type NamedRegion } from './regions.ts';
+import type { NamedRegion } from './regions.ts';
 import type { SkippedSidecar } from './sidecar-limits.ts';
 import { readRegions, withExifTool } from './xmp.ts';
 
@@ -45,23 +46,13 @@ function matchRegions(
   faces: ReadonlyArray<{ id: number; area: NamedRegion['area'] }>,
   minIou: number,
 ): { pairs: Array<{ faceId: number; name: string }>; unmatched: NamedRegion[] } {
-  const cand: Array<[number, number, number]> = [];
-  regions.forEach((r, i) => {
-    for (const f of faces) {
-      const v = iou(r.area, f.area);
-      if (v >= minIou) cand.push([v, i, f.id]);
-    }
-  });
-  cand.sort((a, b) => b[0] - a[0]);
-  const usedR = new Set<number>();
-  const usedF = new Set<number>();
-  const pairs: Array<{ faceId: number; name: string }> = [];
-  for (const [, i, f] of cand) {
-    if (usedR.has(i) || usedF.has(f)) continue;
-    usedR.add(i);
-    usedF.add(f);
-    pairs.push({ faceId: f, name: regions[i]!.name });
-  }
+  const matched = matchByIou(
+    regions.map((r) => r.area),
+    faces.map((f) => f.area),
+    minIou,
+  );
+  const usedR = new Set(matched.map(([i]) => i));
+  const pairs = matched.map(([i, j]) => ({ faceId: faces[j]!.id, name: regions[i]!.name }));
   return { pairs, unmatched: regions.filter((_, i) => !usedR.has(i)) };
 }
 

@@ -6,6 +6,7 @@
 //   normalised, x/y the TOP-LEFT corner.
 // Kith's boxes are in the pixels of the photo as displayed (EXIF orientation applied), and so are the
 // regions it writes: Lightroom, digiKam and Picasa also place regions on the displayed image.
+import { iou } from '../../../ml/geometry/box.ts';
 import type { Box } from '../../../ml/types.ts';
 import { cleanName } from '../../shared/names.ts';
 
@@ -21,14 +22,6 @@ const IGNORED_NAMES = new Set(['ffffffffffffffff']);
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
-
-export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** A pixel box → normalised top-left box clipped to the image (6 decimals: sub-pixel at 100 MP). */
 export function normalizeBox(box: Box, width: number, height: number): Box {

@@ -5,12 +5,12 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, extname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
+import { iou } from '../../../ml/geometry/box.ts';
 import { cleanName } from '../../shared/names.ts';
 import { ensureDir, tempPathFor } from './atomic.ts';
 import { ExportError, fsError } from './errors.ts';
 import type { ExportFace } from './records.ts';
 import {
-  iou,
   mpRectangleOf,
   mpRegionsOf,
   mwgAreaOf,

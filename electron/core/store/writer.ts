@@ -1,7 +1,8 @@
 // Writes. Every multi-row change runs in one transaction, so a crash leaves either all of it or none.
 import type Database from 'better-sqlite3';
+import { matchByIou } from '../../../ml/geometry/box.ts';
 import type { Box, FaceQuality, Landmarks5 } from '../../../ml/types.ts';
-import { boxIou, sameFaceAsDrawn } from '../../shared/drawn-face.ts';
+import { sameFaceAsDrawn } from '../../shared/drawn-face.ts';
 import { blobOf } from './blobs.ts';
 import type {
   AssignmentRecord,
@@ -43,8 +44,6 @@ const CARRY_OVER_IOU = 0.5;
 const RESTORED_STATUS = `CASE WHEN status <> 'missing' THEN status
   WHEN skip_reason IS NOT NULL THEN 'skipped' WHEN analyzed_at IS NOT NULL THEN 'analyzed' ELSE 'pending' END`;
 
-const iou = boxIou;
-
 // The rule lives in shared code: the photo viewer applies it while the user draws.
 export { sameFaceAsDrawn };
 
@@ -53,24 +52,11 @@ function matchFaces(
   oldFaces: ReadonlyArray<{ id: number } & Box>,
   newFaces: ReadonlyArray<{ id: number; box: Box }>,
 ): Array<[oldId: number, newId: number]> {
-  const pairs: Array<[number, number, number]> = [];
-  for (const o of oldFaces) {
-    for (const n of newFaces) {
-      const v = iou(o, n.box);
-      if (v >= CARRY_OVER_IOU) pairs.push([v, o.id, n.id]);
-    }
-  }
-  pairs.sort((p, q) => q[0] - p[0]);
-  const usedOld = new Set<number>();
-  const usedNew = new Set<number>();
-  const out: Array<[number, number]> = [];
-  for (const [, o, n] of pairs) {
-    if (usedOld.has(o) || usedNew.has(n)) continue;
-    usedOld.add(o);
-    usedNew.add(n);
-    out.push([o, n]);
-  }
-  return out;
+  return matchByIou(
+    oldFaces,
+    newFaces.map((n) => n.box),
+    CARRY_OVER_IOU,
+  ).map(([i, j]) => [oldFaces[i]!.id, newFaces[j]!.id]);
 }
 
 /** Writer queries whose plans matter at scale; exported for the EXPLAIN QUERY PLAN tests. */

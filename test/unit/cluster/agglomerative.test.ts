@@ -4,14 +4,15 @@ import { syntheticEmbeddings } from '../../../bench/cluster-scale/synthetic.ts';
 import { checkConstraints, clusterExact, clusterScalable } from '../../../ml/cluster/index.ts';
 import type { ClusterConstraints, Linkage } from '../../../ml/cluster/types.ts';
 import { adjustedRandIndex } from '../../../ml/metrics/clustering.ts';
-import { blobs, naiveCluster, rng } from './reference.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
+import { blobs, naiveCluster } from './reference.ts';
 
 const LINKAGES: Linkage[] = ['average', 'single', 'complete'];
 const dim = 8;
 
 /** Random constraints over n faces: photos of 1–3 faces, a few cannot- and must-links. */
 function randomConstraints(n: number, seed: number): ClusterConstraints {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const groupOf = new Int32Array(n).fill(-1);
   for (let f = 0; f < n; f++) if (r() < 0.5) groupOf[f] = Math.floor(r() * (n / 2));
   const pick = () => Math.floor(r() * n);
@@ -131,7 +132,7 @@ describe('exact and scalable agglomerative clustering', () => {
 
   it('every constraint kind holds in every output', async () => {
     const s = syntheticEmbeddings({ n: 1000, seed: 21 });
-    const r = rng(9);
+    const r = mulberry32(9);
     // Cannot-links between faces of one identity (they would merge), must-links across people.
     const cannot: number[] = [];
     const must: number[] = [];

@@ -5,6 +5,7 @@ import { EDGE_BUCKETS, EdgeBuckets } from '../../../ml/cluster/edges.ts';
 import { candidateGraph } from '../../../ml/cluster/graph.ts';
 import { squaredDistance } from '../../../ml/cluster/kernel.ts';
 import { Ticker } from '../../../ml/cluster/progress.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 const threshold = 1.0;
 const s = syntheticEmbeddings({ n: 900, seed: 5 });
@@ -66,11 +67,7 @@ describe('candidate graph', () => {
     const threshold = 1.2;
     const buckets = new EdgeBuckets(threshold);
     const step = threshold / EDGE_BUCKETS;
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const random = mulberry32(7);
     const bound = new Map<number, number>();
     // Many edges in a few buckets (chains of several chunks), and a spread over all of them.
     for (let e = 0; e < 20_000; e++) {

@@ -3,11 +3,11 @@ import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DotKernel, padStride, quantizeRows8, quantizeRows16 } from '../../../ml/cluster/kernel.ts';
-import { rng } from './reference.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 describe('int8 × int16 dot kernel', () => {
   it('equals integer dot products for odd sizes, and approximates float ones within the bound', () => {
-    const r = rng(42);
+    const r = mulberry32(42);
     for (const [dim, nq, nd] of [
       [128, 8, 33],
       [100, 4, 1],
@@ -50,7 +50,7 @@ describe('int8 × int16 dot kernel', () => {
   });
 
   it('keeps exactly the products at or above each row cut, on one thread and split across two', async () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const dim = 128;
     const stride = padStride(dim);
     const [nq, nd] = [64, 700];

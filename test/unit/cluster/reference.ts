@@ -1,6 +1,7 @@
 // Plain references for the clustering tests: textbook agglomerative clustering, O(n³), written
 // from the definitions with no shared code, plus small random inputs.
 import type { ClusterConstraints, Linkage } from '../../../ml/cluster/types.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 export interface NaiveOptions {
   threshold: number;
@@ -99,22 +100,9 @@ export function naiveCluster(x: Float32Array, dim: number, o: NaiveOptions): Int
   return labels;
 }
 
-/** Seeded uniform [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** n unit vectors in `groups` loose blobs (so thresholds near 1 give non-trivial clusterings). */
 export function blobs(n: number, dim: number, groups: number, spread: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const centres = Array.from({ length: groups }, () => Array.from({ length: dim }, gauss));
   const x = new Float32Array(n * dim);

@@ -16,6 +16,7 @@ import {
   supportedFormats,
 } from '../../../ml/image/decode.ts';
 import { ImageSkipError, type SkipReason } from '../../../ml/types.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 import { needShared, sharedDataDir } from '../../helpers/shared.ts';
 
 type Rgb = readonly [number, number, number];
@@ -157,17 +158,10 @@ function tiff16(width: number, height: number, [r, g, b]: Rgb): Buffer {
   return out;
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so the "random bytes" case never flakes. */
+/** Deterministic pseudo-random bytes, so the "random bytes" case never flakes. */
 function noise(length: number, seed = 0x9e3779b9): Buffer {
-  const out = Buffer.alloc(length);
-  let x = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
+  const rand = mulberry32(seed);
+  return Buffer.from(Array.from({ length }, () => Math.floor(rand() * 256)));
 }
 
 describe('decodeImage: orientation and size', () => {

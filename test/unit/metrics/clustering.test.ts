@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { adjustedRandIndex, bcubedScores, pairwiseScores } from '../../../ml/metrics/clustering.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 const close = (actual: number, expected: number, what: string): void => {
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} ≠ ${expected}`);
@@ -46,11 +47,7 @@ function brute(pred: Int32Array, truth: Int32Array) {
 }
 
 function randomLabels(n: number, k: number, unassigned: number, seed: number): Int32Array {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = next() < unassigned ? -1 : Math.floor(next() * k) * 7 + 3;
   return out;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { detectionScales } from '../../../ml/detect/detectors.ts';
-import { type Candidate, iou, nms } from '../../../ml/detect/nms.ts';
+import { type Candidate, nms } from '../../../ml/detect/nms.ts';
 import { decodeRfb } from '../../../ml/detect/rfb.ts';
 import { planTiles } from '../../../ml/detect/tiles.ts';
 import { decodeYunet, YUNET_STRIDES } from '../../../ml/detect/yunet.ts';
+import { iou } from '../../../ml/geometry/box.ts';
 import { toPlanarTensor } from '../../../ml/image/tensor.ts';
 
 const cand = (x: number, y: number, w: number, h: number, score: number): Candidate => ({

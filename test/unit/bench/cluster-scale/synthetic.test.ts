@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syntheticEmbeddings } from '../../../../bench/cluster-scale/synthetic.ts';
-import { rng } from '../../cluster/reference.ts';
+import { mulberry32 } from '../../../../ml/util/prng.ts';
 
 describe('syntheticEmbeddings', () => {
   const s = syntheticEmbeddings({ n: 4000, seed: 5 });
@@ -28,7 +28,7 @@ describe('syntheticEmbeddings', () => {
   });
 
   it('same person mostly < 1.0, different people mostly > 1.2', () => {
-    const r = rng(1);
+    const r = mulberry32(1);
     let same = 0;
     let sameClose = 0;
     let other = 0;
