@@ -1,5 +1,15 @@
 // Runs photo analysis in worker threads, one face pipeline per worker, so every core is busy and the
 // caller's thread (UI or scan loop) never runs inference.
+//
+// [Note: workers end themselves] The pool never terminates a worker that may be in native code:
+// ONNX Runtime's run() is synchronous native work on the worker's thread, and when it returns into an
+// environment that worker.terminate() is tearing down, node-addon-api throws a Napi::Error nothing can
+// catch: std::terminate aborts the whole process ("terminate called after throwing an instance of
+// 'Napi::Error'"). So closing, a failed pool and a timed-out photo all send 'close', and the worker
+// exits from JavaScript once its current photo is done. A timed-out photo fails at once and its worker
+// is replaced; the old one finishes in the background. terminate() is left as a last resort for a
+// worker that has not exited `closeGraceMs` after close() (a JavaScript loop; native code that never
+// returns cannot be ended from here anyway).
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -49,8 +59,16 @@ export interface AnalyzerPoolOptions {
   pipelineOptions?: Record<string, unknown>;
   /** Photos waiting beyond those in workers before analyze() itself waits. Default: workers × 2. */
   maxQueued?: number;
-  /** A photo taking longer kills its worker (recorded as a crash). Default 120 000 ms; 0 = never. */
+  /**
+   * A photo taking longer fails as a crash, and its worker is replaced (the old one is told to stop
+   * and exits once the photo is done). Default 120 000 ms; 0 = never.
+   */
   taskTimeoutMs?: number;
+  /**
+   * close() waits this long for workers to finish their photo and exit before terminating them (a
+   * last resort: see [Note: workers end themselves]). Default 120 000 ms; 0 = wait for ever.
+   */
+  closeGraceMs?: number;
   /** Node flags for workers. Default from the sources: tsx's ESM loader, so workers run TypeScript from any cwd. */
   execArgv?: string[];
 }
@@ -79,6 +97,8 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
   crash: string | undefined;
   exited: boolean;
+  /** Resolves when the thread has exited. */
+  exit: Promise<void>;
 }
 
 const WORKER_URL = workerUrl(new URL('./analyzer-worker.ts', import.meta.url), 'analyzer-worker');
@@ -109,7 +129,10 @@ export class AnalyzerPool {
   readonly #execArgv: string[];
   readonly #maxQueued: number;
   readonly #timeoutMs: number;
+  readonly #closeGraceMs: number;
   readonly #slots: Slot[] = [];
+  /** Workers replaced after a timeout, still finishing their photo before they exit. */
+  readonly #retired = new Set<Slot>();
   readonly #queue: Task[] = [];
   #spaceWaiters: Array<() => void> = [];
   #nextId = 1;
@@ -150,6 +173,7 @@ export class AnalyzerPool {
     this.#execArgv = options.execArgv ?? workerExecArgv();
     this.#maxQueued = Math.max(1, options.maxQueued ?? this.size * 2);
     this.#timeoutMs = options.taskTimeoutMs ?? 120_000;
+    this.#closeGraceMs = options.closeGraceMs ?? 120_000;
     this.#stats = { completed: 0, failed: 0, crashes: 0, queued: 0, perWorker: new Array(this.size).fill(0) };
     for (let i = 0; i < this.size; i++) this.#spawn(i);
   }
@@ -186,22 +210,23 @@ export class AnalyzerPool {
     });
   }
 
-  /** Rejects photos still queued, lets the ones in workers finish, then stops the workers. */
+  /**
+   * Rejects photos still queued, lets the ones in workers finish, then waits for every worker (timed-out
+   * ones included) to release its pipeline and exit.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#rejectQueued(new Error('analyzer pool is closed'));
     await Promise.all(
-      this.#slots.map(async (slot) => {
+      [...this.#slots, ...this.#retired].map(async (slot) => {
         if (slot.exited) return;
-        const exited = new Promise<void>((r) => slot.worker.once('exit', () => r()));
-        const msg: ToWorker = { type: 'close' };
-        slot.worker.postMessage(msg);
-        const timer = setTimeout(
-          () => void slot.worker.terminate(),
-          slot.task ? this.#timeoutMs || 30_000 : 5_000,
-        );
-        await exited;
+        this.#askToStop(slot);
+        const timer =
+          this.#closeGraceMs > 0
+            ? setTimeout(() => void slot.worker.terminate(), this.#closeGraceMs)
+            : undefined;
+        await slot.exit;
         clearTimeout(timer);
       }),
     );
@@ -209,6 +234,7 @@ export class AnalyzerPool {
 
   #spawn(index: number): void {
     const worker = new Worker(WORKER_URL, { workerData: this.#init, execArgv: this.#execArgv });
+    const exit = new Promise<void>((r) => worker.once('exit', () => r()));
     const slot: Slot = {
       index,
       worker,
@@ -217,6 +243,7 @@ export class AnalyzerPool {
       timer: undefined,
       crash: undefined,
       exited: false,
+      exit,
     };
     this.#slots[index] = slot;
     worker.on('message', (msg: FromWorker) => this.#onMessage(slot, msg));
@@ -263,6 +290,7 @@ export class AnalyzerPool {
 
   #onExit(slot: Slot, code: number): void {
     slot.exited = true;
+    this.#retired.delete(slot);
     if (this.#slots[slot.index] !== slot) return;
     const task = slot.task;
     const wasReady = slot.ready;
@@ -296,15 +324,36 @@ export class AnalyzerPool {
       const task = this.#queue.shift()!;
       slot.task = task;
       if (this.#timeoutMs > 0) {
-        slot.timer = setTimeout(() => {
-          slot.crash = `timed out after ${this.#timeoutMs} ms`;
-          void slot.worker.terminate();
-        }, this.#timeoutMs);
+        slot.timer = setTimeout(() => this.#timedOut(slot), this.#timeoutMs);
       }
       const msg: ToWorker = { type: 'analyze', id: task.id, path: task.path };
       slot.worker.postMessage(msg);
       this.#spaceWaiters.shift()?.();
     }
+  }
+
+  /**
+   * The photo fails as a crash now; its worker is retired (it exits after the photo: terminating it
+   * could abort the process, see [Note: workers end themselves]) and a fresh one takes its place.
+   */
+  #timedOut(slot: Slot): void {
+    const task = slot.task;
+    this.#finish(slot);
+    this.#stats.crashes++;
+    task?.reject(
+      new WorkerCrashError(`analysis worker crashed on this file: timed out after ${this.#timeoutMs} ms`),
+    );
+    this.#askToStop(slot);
+    if (this.#closed || this.#failure) return; // close() waits for it in #slots
+    this.#retired.add(slot);
+    this.#spawn(slot.index);
+  }
+
+  /** The worker releases its pipeline and exits after the photo in progress (messages run in order). */
+  #askToStop(slot: Slot): void {
+    if (slot.exited) return;
+    const msg: ToWorker = { type: 'close' };
+    slot.worker.postMessage(msg);
   }
 
   #fail(err: Error): void {
@@ -316,7 +365,7 @@ export class AnalyzerPool {
     for (const slot of this.#slots) {
       slot.task?.reject(err);
       this.#finish(slot);
-      void slot.worker.terminate();
+      this.#askToStop(slot);
     }
   }
 

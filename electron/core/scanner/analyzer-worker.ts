@@ -52,24 +52,28 @@ async function start(): Promise<FacePipeline | undefined> {
     post({ type: 'ready', info: { id, embedderId, embeddingSize, threshold } });
     return pipeline;
   } catch (err) {
-    // The pool terminates this worker; exiting here could drop the message.
+    // The pool answers with 'close', and this worker then exits (see the message handler).
     post({ type: 'init-error', error: serialize(err) });
     return undefined;
   }
 }
 
 const ready = start();
-// Messages are handled one after another, so 'close' waits for the photo in progress.
+// Messages are handled one after another, so 'close' waits for the photo in progress. The worker
+// exits by itself, from JavaScript, so no native call is on this thread when it ends: the pool never
+// terminates it (see [Note: workers end themselves] in analyzer-pool.ts).
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
   chain = chain.then(async () => {
     const pipeline = await ready;
-    if (!pipeline) return;
     if (msg.type === 'close') {
-      await pipeline.close();
-      port.close();
-      return;
+      try {
+        await pipeline?.close();
+      } finally {
+        process.exit(0);
+      }
     }
+    if (!pipeline) return;
     try {
       const { packed, transfer } = pack(await pipeline.analyzeFile(msg.path));
       post({ type: 'result', id: msg.id, analysis: packed }, transfer);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   AnalyzerPool,
   PipelineInitError,
@@ -124,5 +126,40 @@ describe('AnalyzerPool start-up', () => {
       AnalyzerPool.start({ workers: 1, pipelineModule: fakeModule, pipelineOptions: { failInit: true } }),
       (e: unknown) => e instanceof PipelineInitError && /model file missing/.test(e.message),
     );
+  });
+});
+
+/** Runs a pool-child.ts scenario; a worker ended inside native code aborts that process. */
+function runPoolChild(scenario: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = fileURLToPath(new URL('./fixtures/pool-child.ts', import.meta.url));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), child, scenario],
+      { timeout: 90_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (err.code as number | null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('AnalyzerPool never ends a worker inside native code', () => {
+  // ONNX Runtime's run() is native work on the worker's own thread; a worker terminated meanwhile made
+  // node-addon-api throw into the dying environment: "terminate called after throwing an instance of
+  // 'Napi::Error'", and the whole process aborted.
+  test('a photo that times out in the model fails as a crash; the process lives on', async () => {
+    const r = await runPoolChild('timeout');
+    assert.equal(r.code, 0, `the process must not abort:\n${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { photos: string[]; crashes: number };
+    assert.equal(out.photos.length, 2);
+    for (const p of out.photos) assert.match(p, /^WorkerCrashError: .*timed out after 150 ms/);
+    assert.equal(out.crashes, 2);
+  });
+
+  test('a worker failing to start while another is in the model stops the pool; the process lives on', async () => {
+    const r = await runPoolChild('failure');
+    assert.equal(r.code, 0, `the process must not abort:\n${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { photo: string; ready: string };
+    assert.match(out.ready, /^PipelineInitError: .*model file damaged \(fake\)/);
+    assert.match(out.photo, /^PipelineInitError: /);
   });
 });
