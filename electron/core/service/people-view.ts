@@ -8,7 +8,6 @@ import type { ChangeReason, ServiceContext } from './context.ts';
 import { groupingQuality } from './grouping-quality.ts';
 import { recognitionOf } from './improve.ts';
 import { apartPairs, pairKey, personVectors, rankCandidates, suggestPairs } from './merge-suggestions.ts';
-import { ServiceQueries } from './queries.ts';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -36,13 +35,11 @@ function byDate(a: { takenAt: string | null; path: string }, b: { takenAt: strin
 
 export class PeopleView {
   readonly #ctx: ServiceContext;
-  readonly #queries: ServiceQueries;
   #people: PersonSummary[] | null = null;
   #unassigned: number | null = null;
 
   constructor(ctx: ServiceContext) {
     this.#ctx = ctx;
-    this.#queries = new ServiceQueries(ctx.library);
   }
 
   /**
@@ -66,7 +63,7 @@ export class PeopleView {
     this.#ctx.noticeOutsideWrites();
     this.#unassigned ??=
       ignoredFaces(this.#ctx.library.read).size === 0
-        ? this.#queries.unassignedCount()
+        ? this.#ctx.library.read.countUnassignedFaces()
         : this.unassignedFaces().length;
     return this.#unassigned;
   }
@@ -103,7 +100,7 @@ export class PeopleView {
   getPerson(personId: number): Output<'getPerson'> {
     const p = this.#ctx.library.read.getPerson(personId);
     if (!p) throw new ApiError('not-found', `There is no person #${personId}.`);
-    const photoRows = this.#queries.personPhotos(personId);
+    const photoRows = this.#ctx.library.read.listPersonPhotos(personId);
     const photos = new Map(
       photoRows.map((r) => [r.photoId, { ...r, fileName: basename(r.path), faceIds: [] as number[] }]),
     );
@@ -137,7 +134,7 @@ export class PeopleView {
         height: photo.height,
         status: photo.status,
       },
-      faces: this.#queries.photoFaces(photoId).map((f) => ({
+      faces: this.#ctx.library.read.listPhotoFaces(photoId).map((f) => ({
         faceId: f.faceId,
         box: { x: f.x, y: f.y, w: f.w, h: f.h },
         source: f.source,
@@ -151,7 +148,7 @@ export class PeopleView {
   listSuggestions(input: ParsedInput<'listSuggestions'>): Output<'listSuggestions'> {
     const { personId, maxConfidence, limit } = input;
     return {
-      faces: this.#queries.suggestions(personId, maxConfidence, limit).map((r) => ({
+      faces: this.#ctx.library.read.listSuggestions(personId, maxConfidence, limit).map((r) => ({
         faceId: r.faceId,
         photoId: r.photoId,
         personId: r.personId,
@@ -162,7 +159,11 @@ export class PeopleView {
   }
 
   listPhotos(input: ParsedInput<'listPhotos'>): Output<'listPhotos'> {
-    const { total, rows } = this.#queries.photosWithAll(input.personIds, input.limit, input.offset);
+    const { total, rows } = this.#ctx.library.read.listPhotosWithAll(
+      input.personIds,
+      input.limit,
+      input.offset,
+    );
     return { total, photos: rows.map((r) => ({ ...r, fileName: basename(r.path) })) };
   }
 
@@ -210,8 +211,8 @@ export class PeopleView {
     if (!cached) return;
     const byId = new Map(cached.map((p) => [p.id, p]));
     for (const id of personIds) {
-      const row = this.#queries.person(id);
-      if (row) byId.set(id, { ...row, hidden: row.hidden === 1 });
+      const row = this.#ctx.library.read.getPersonSummary(id);
+      if (row) byId.set(id, summaryOf(row));
       else byId.delete(id);
     }
     // The reader's order: most faces first, then id.

@@ -1,6 +1,6 @@
 // Writes to constraints rows: must-link / cannot-link between faces and people, one row per pair.
 import type Database from 'better-sqlite3';
-import type { ConstraintKey, ConstraintRecord } from '../reader.ts';
+import type { ConstraintKey, ConstraintRecord } from '../read/records.ts';
 
 export type ConstraintInput =
   | { kind: 'must_link' | 'cannot_link'; faceA: number; faceB: number }

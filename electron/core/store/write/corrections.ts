@@ -1,6 +1,6 @@
 // Writes to the corrections (undo) log.
 import type Database from 'better-sqlite3';
-import type { CorrectionState } from '../reader.ts';
+import type { CorrectionState } from '../read/records.ts';
 
 export class CorrectionWrites {
   readonly #now: () => number;

@@ -1,6 +1,6 @@
 // Writes to people and assignments rows: the primitives corrections build on, and exact rows for undo.
 import type Database from 'better-sqlite3';
-import type { AssignmentRecord, PersonRecord } from '../reader.ts';
+import type { AssignmentRecord, PersonRecord } from '../read/records.ts';
 import type { AssignmentSource } from '../types.ts';
 
 type PersonParams = Omit<PersonRecord, 'hidden' | 'id'> & { id: number | null; hidden: number };
