@@ -10,8 +10,8 @@ import { type DecodedImage, decodeImage } from '../../../ml/image/decode.ts';
 import { ApiError } from '../../shared/api.ts';
 import { type MediaRequest, PHOTO_SIZES } from '../../shared/media.ts';
 import type { Library } from '../store/library.ts';
+import type { FaceLookup } from '../store/reader.ts';
 import { FACE_CROP_VERSION, faceCrop, tileLayout } from './face-crop.ts';
-import { type FaceLookup, ServiceQueries } from './queries.ts';
 
 export { faceCrop } from './face-crop.ts';
 
@@ -87,7 +87,6 @@ class Gate {
 }
 
 export class MediaService {
-  readonly #queries: ServiceQueries;
   readonly #library: Library;
   readonly #options: MediaServiceOptions;
   readonly #memory: ByteLru;
@@ -96,7 +95,6 @@ export class MediaService {
 
   constructor(library: Library, options: MediaServiceOptions) {
     this.#library = library;
-    this.#queries = new ServiceQueries(library);
     this.#options = options;
     this.#memory = new ByteLru(options.memoryBytes ?? 48 * 1024 * 1024);
     this.#gate = new Gate(options.concurrency ?? 3);
@@ -111,7 +109,7 @@ export class MediaService {
 
   /** A square WebP thumbnail centred on the face (see face-crop.ts), `size` px wide. */
   async face(faceId: number, size: number): Promise<MediaFile> {
-    const face = this.#queries.face(faceId);
+    const face = this.#library.read.getFaceOnPhoto(faceId);
     if (!face) throw new ApiError('not-found', `face ${faceId} not found`);
     this.#confine(face.path);
     const version = createHash('sha1')

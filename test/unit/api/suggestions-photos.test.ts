@@ -2,7 +2,7 @@
 // results through dispatch against the contract, and the query plans (indexes, no table scans).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SERVICE_SQL } from '../../../electron/core/service/queries.ts';
+import { READ_SQL } from '../../../electron/core/store/reader.ts';
 import { type ApiFixture, apiCaller, buildApiFixture, PHOTOS } from './fixtures.ts';
 
 let fx: ApiFixture;
@@ -88,13 +88,13 @@ describe('review suggestions', () => {
   });
 
   test('query plans read the partial indexes (no full scan of assignments, no sort)', () => {
-    const one = plan(SERVICE_SQL.suggestionsOfPerson, { personId: 1, max: 0.5, limit: 50 });
+    const one = plan(READ_SQL.suggestionsOfPerson, { personId: 1, max: 0.5, limit: 50 });
     assert.match(one, /assignments_auto_by_person_confidence/);
     assert.doesNotMatch(one, /TEMP B-TREE/);
-    const every = plan(SERVICE_SQL.suggestions, { max: 0.5, limit: 50 });
+    const every = plan(READ_SQL.suggestions, { max: 0.5, limit: 50 });
     assert.match(every, /assignments_auto_by_confidence/);
     assert.doesNotMatch(every, /TEMP B-TREE/);
-    const photos = plan(SERVICE_SQL.photosWithAll, { ids: '[1,2]', n: 2, limit: 10, offset: 0 });
+    const photos = plan(READ_SQL.photosWithAll, { ids: '[1,2]', n: 2, limit: 10, offset: 0 });
     assert.match(photos, /assignments_by_person/);
   });
 });

@@ -33,6 +33,9 @@ test('scans at start and on a new folder; photo changes become one scan of their
     ignore: [library],
     timing: { debounceMs: 150, maxWaitMs: 2000 },
   });
+  // The watcher keeps no process alive (its handles and timers are unref'd): hold the test's own
+  // event loop open while it waits for file events.
+  const keepAlive = setInterval(() => {}, 1000);
   try {
     watcher.start();
     assert.equal(watcher.watching, true);
@@ -62,6 +65,7 @@ test('scans at start and on a new folder; photo changes become one scan of their
     assert.deepEqual(scans.at(-1), [other]);
   } finally {
     await watcher.close();
+    clearInterval(keepAlive);
   }
   assert.equal(watcher.watching, false);
 });
