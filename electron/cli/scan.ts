@@ -116,6 +116,8 @@ export async function scanCommand(args: string[]): Promise<number> {
       out.push(
         `People: ${c.joined} of ${c.candidates} new faces joined their people, ${c.newPeople} new people; ${people} people, ${unassigned} faces unassigned.`,
       );
+    } else if (r.scan.state === 'done') {
+      out.push(`People: unchanged, no new faces; ${people} people, ${unassigned} faces unassigned.`);
     } else {
       out.push('People: not regrouped (scan cancelled; run the scan again to resume).');
     }

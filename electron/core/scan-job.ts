@@ -52,23 +52,50 @@ export function effectiveThreshold(library: Library, embedderId: string, calibra
   return typeof v === 'number' && v > 0 ? v : calibrated;
 }
 
-/** Regroups people after new faces arrived, as `clustering` says. */
+/**
+ * Setting: when the last grouping of people started (epoch ms). Faces stored since then are the new
+ * ones; a face that was there then (grouped, left alone, or rejected by the user) is not regrouped by
+ * a later scan. A scan that is cancelled leaves its faces new for the next one.
+ */
+export const GROUPED_AT_SETTING = 'people.groupedAt';
+
+/**
+ * Regroups people after new faces arrived, as `clustering` says. Returns null when nothing changed:
+ * no face was stored since the last grouping (a full regroup, asked for, always runs).
+ */
 export async function updatePeople(
   library: Library,
   embedderId: string,
   threshold: number,
   clustering: 'auto' | 'full' | 'incremental' = 'auto',
-): Promise<PeopleUpdate> {
+): Promise<PeopleUpdate | null> {
+  const startedAt = Date.now();
+  const since = library.read.getSetting(GROUPED_AT_SETTING);
+  // A library grouped before this setting existed: every face in no person is a candidate, once.
+  const newFaces =
+    typeof since === 'number' ? new Set(library.read.listFaceIdsCreatedSince(since)) : undefined;
+  if (clustering !== 'full' && newFaces?.size === 0) return null;
   const full =
     clustering === 'full' ||
     (clustering === 'auto' && library.read.listPeople({ includeHidden: true }).length === 0);
-  if (full) return { mode: 'full', ...(await recluster(library, { embedderId, threshold })) };
-  return { mode: 'incremental', ...(await recognizeNewFaces(library, { embedderId, threshold })) };
+  const result: PeopleUpdate = full
+    ? { mode: 'full', ...(await recluster(library, { embedderId, threshold })) }
+    : {
+        mode: 'incremental',
+        ...(await recognizeNewFaces(library, {
+          embedderId,
+          threshold,
+          ...(newFaces ? { faceIds: newFaces } : {}),
+        })),
+      };
+  library.write.setSetting(GROUPED_AT_SETTING, startedAt);
+  return result;
 }
 
 export interface ScanJobResult {
   pipeline: PipelineInfo;
   scan: ScanResult;
+  /** Null when people were not regrouped: the scan was cancelled, or it stored no new face. */
   clustering: PeopleUpdate | null;
   /** Face regions read from the analysed photos and their sidecars (null when none were read). */
   imported: ImportRegionsResult | null;

@@ -15,6 +15,12 @@ export interface RecognizeOptions {
   minClusterSize?: number;
   /** Nearest assigned faces that vote (default 5). */
   k?: number;
+  /**
+   * The faces to recognise (default: every face in no person). Faces outside it are left as they
+   * are, so an old unassigned face (one the user rejected, or one too far from everyone) is not
+   * regrouped by a scan that did not add it.
+   */
+  faceIds?: ReadonlySet<number>;
 }
 
 export interface RecognizeResult {
@@ -44,7 +50,9 @@ export async function recognizeNewFaces(
     if (r !== undefined) personOf[r] = a.personId;
   }
   const queryRows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (personOf[i]! < 0) queryRows.push(i);
+  const only = options.faceIds;
+  for (let i = 0; i < m.count; i++)
+    if (personOf[i]! < 0 && (!only || only.has(m.faceIds[i]!))) queryRows.push(i);
   const result: RecognizeResult = {
     candidates: queryRows.length,
     joined: 0,

@@ -202,6 +202,7 @@ export const READ_SQL = {
   embedderCounts: `SELECT embedder_id AS embedderId, count(*) AS faces FROM faces
     WHERE embedder_id IS NOT NULL GROUP BY embedder_id ORDER BY faces DESC, embedder_id`,
   assignments: `SELECT face_id AS faceId, person_id AS personId, source FROM assignments ORDER BY face_id`,
+  facesCreatedSince: 'SELECT id FROM faces WHERE created_at >= ? ORDER BY id',
   unassignedFaces: `SELECT f.id AS faceId, f.photo_id AS photoId, ph.path, ph.status AS photoStatus, f.x, f.y, f.w, f.h,
     f.q_overall AS quality
     FROM faces f JOIN photos ph ON ph.id = f.photo_id
@@ -280,6 +281,7 @@ export class LibraryReader {
   readonly #constraints;
   readonly #userAssignments;
   readonly #assignments;
+  readonly #facesCreatedSince;
   readonly #embedderCounts;
   readonly #unassignedFaces;
   readonly #rec;
@@ -309,6 +311,7 @@ export class LibraryReader {
     this.#setting = db.prepare<[string], string>(q.setting).pluck();
     this.#constraints = db.prepare<[], ConstraintRow>(q.constraints);
     this.#userAssignments = db.prepare<[], { faceId: number; personId: number }>(q.userAssignments);
+    this.#facesCreatedSince = db.prepare<[number], number>(q.facesCreatedSince).pluck();
     this.#assignments = db.prepare<[], { faceId: number; personId: number; source: AssignmentSource }>(
       q.assignments,
     );
@@ -456,6 +459,11 @@ export class LibraryReader {
   /** Every face → person assignment, automatic and user (re-clustering matches clusters to people by it). */
   listAssignments(): Array<{ faceId: number; personId: number; source: AssignmentSource }> {
     return this.#assignments.all();
+  }
+
+  /** Ids of the faces stored at or after `ms` (epoch milliseconds). */
+  listFaceIdsCreatedSince(ms: number): number[] {
+    return this.#facesCreatedSince.all(ms);
   }
 
   /** Embedders with faces in this library, most faces first (the first is the one people use). */
