@@ -7,6 +7,11 @@ import { ScanController } from '../core/scanner/index.ts';
 import { openLibrary } from '../core/store/library.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  return s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+}
+
 /** `kith scan --json`: one line on stdout. */
 export interface ScanSummary {
   library: string;
@@ -58,9 +63,9 @@ export async function scanCommand(args: string[]): Promise<number> {
         values['min-face'] === undefined ? undefined : intOption(values['min-face'], 'min-face', 20),
       controller,
       onProgress: (p) => {
-        const eta = p.etaSeconds === null ? '' : `, ETA ${Math.round(p.etaSeconds)} s`;
+        const eta = p.etaSeconds === null ? '' : `, ETA ${duration(p.etaSeconds)}`;
         progress(
-          `scan: ${p.processed}/${p.discovered}${p.walkDone ? '' : '+'} photos, ${p.faces} faces, ${p.skipped} skipped, ${p.rate.toFixed(1)} photos/s${eta}`,
+          `scan: ${p.processed}/${p.discovered}${p.walkDone ? '' : '+'} photos, ${p.faces} faces, ${p.skipped} skipped, ${p.rate.toFixed(1)} photos/s analysed${eta}`,
         );
       },
     });
