@@ -203,6 +203,8 @@ export const READ_SQL = {
     WHERE embedder_id IS NOT NULL GROUP BY embedder_id ORDER BY faces DESC, embedder_id`,
   assignments: `SELECT face_id AS faceId, person_id AS personId, source FROM assignments ORDER BY face_id`,
   facesCreatedSince: 'SELECT id FROM faces WHERE created_at >= ? ORDER BY id',
+  pipelineCounts: `SELECT pipeline_id AS pipelineId, count(*) AS photos FROM photos
+    WHERE analyzed_at IS NOT NULL AND pipeline_id IS NOT NULL GROUP BY pipeline_id ORDER BY photos DESC, pipeline_id`,
   unassignedFaces: `SELECT f.id AS faceId, f.photo_id AS photoId, ph.path, ph.status AS photoStatus, f.x, f.y, f.w, f.h,
     f.q_overall AS quality
     FROM faces f JOIN photos ph ON ph.id = f.photo_id
@@ -282,6 +284,7 @@ export class LibraryReader {
   readonly #userAssignments;
   readonly #assignments;
   readonly #facesCreatedSince;
+  readonly #pipelineCounts;
   readonly #embedderCounts;
   readonly #unassignedFaces;
   readonly #rec;
@@ -312,6 +315,7 @@ export class LibraryReader {
     this.#constraints = db.prepare<[], ConstraintRow>(q.constraints);
     this.#userAssignments = db.prepare<[], { faceId: number; personId: number }>(q.userAssignments);
     this.#facesCreatedSince = db.prepare<[number], number>(q.facesCreatedSince).pluck();
+    this.#pipelineCounts = db.prepare<[], { pipelineId: string; photos: number }>(q.pipelineCounts);
     this.#assignments = db.prepare<[], { faceId: number; personId: number; source: AssignmentSource }>(
       q.assignments,
     );
@@ -464,6 +468,11 @@ export class LibraryReader {
   /** Ids of the faces stored at or after `ms` (epoch milliseconds). */
   listFaceIdsCreatedSince(ms: number): number[] {
     return this.#facesCreatedSince.all(ms);
+  }
+
+  /** Pipelines that analysed this library's photos, most photos first. */
+  pipelineCounts(): Array<{ pipelineId: string; photos: number }> {
+    return this.#pipelineCounts.all();
   }
 
   /** Embedders with faces in this library, most faces first (the first is the one people use). */
