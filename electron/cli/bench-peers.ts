@@ -23,14 +23,10 @@ import { parseWiderGroundTruth } from '../../ml/verify/wider.ts';
 import { walkImages } from '../core/scanner/index.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchSpeed } from './bench-speed.ts';
+import { BENCH_PEERS_USAGE } from './usage.ts';
 
 const SYSTEMS = ['kith', 'opencv', 'faceapi'] as const;
 type System = (typeof SYSTEMS)[number];
-
-export const BENCH_PEERS_USAGE = `  bench peers --data DIR [--lfw DIR] [--limit N] [--pairs N] [--skip-lfw] [--only kith,opencv,faceapi]
-              [--workers N] [--pipeline ID] [--models-dir DIR] [--python PATH] [--json]
-                   Kith vs OpenCV (YuNet + MobileFaceNet) vs face-api.js: photos/s, faces/s, LFW accuracy.
-`;
 
 interface SystemReport {
   label: string;
