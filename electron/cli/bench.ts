@@ -6,6 +6,7 @@ import { benchLfw } from '../../ml/bench/lfw.ts';
 import { commonOptions, endProgress, intOption, parse, progressLine, UsageError } from './args.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
+import { benchLibraryCommand } from './bench-library.ts';
 import { benchPeersCommand } from './bench-peers.ts';
 import { benchSpeed } from './bench-speed.ts';
 
@@ -17,6 +18,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (kind === 'finetune') return benchFinetuneCommand(rest);
   if (kind === 'harmonic') return benchHarmonicCommand(rest);
   if (kind === 'peers') return benchPeersCommand(rest);
+  if (kind === 'library') return benchLibraryCommand(rest);
   const { values } = parse(rest, {
     ...commonOptions,
     data: { type: 'string' },

@@ -2,7 +2,7 @@
 // record everything, then group faces into people. Shared by `kith scan` and the app.
 import { cpus } from 'node:os';
 import { modelById, pipelineById } from '../../ml/models/manifest.ts';
-import { modelPath } from '../../ml/models/registry.ts';
+import { modelPath, resolvePipeline } from '../../ml/models/registry.ts';
 import { type ImportRegionsResult, importRegions } from './export/index.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
 import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
@@ -111,21 +111,43 @@ function recordModels(library: Library, pipelineId: string, modelsDir: string | 
   }
 }
 
+/** The pipeline's id, embedder and threshold from the manifest (as createPipeline sets them). */
+async function pipelineInfo(pipeline: string, modelsDir: string | undefined): Promise<PipelineInfo> {
+  const entry = await resolvePipeline(pipeline, { modelsDir });
+  const e = modelById(entry.embedder);
+  if (!e.embeddingSize || e.threshold === undefined) throw new Error(`Model ${e.id} is not an embedder`);
+  return {
+    id: entry.id,
+    embedderId: e.id,
+    embeddingSize: e.embeddingSize,
+    threshold: e.clusterThreshold ?? e.threshold,
+  };
+}
+
 export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult> {
   const workers = options.workers ?? Math.min(2, cpus().length);
-  const pool = await AnalyzerPool.start({
-    workers,
-    ...(options.pipeline !== undefined ? { pipeline: options.pipeline } : {}),
-    ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
-    pipelineOptions: options.minFaceSize !== undefined ? { minFaceSize: options.minFaceSize } : {},
-  });
+  const info = await pipelineInfo(options.pipeline ?? 'auto', options.modelsDir);
+  // The workers (seconds of model loading) start when the first photo needs analysis: a re-scan
+  // that finds nothing new never loads a model.
+  let pool: AnalyzerPool | undefined;
+  const startPool = async () => {
+    pool = await AnalyzerPool.start({
+      workers,
+      pipeline: info.id,
+      ...(options.modelsDir !== undefined ? { modelsDir: options.modelsDir } : {}),
+      pipelineOptions: options.minFaceSize !== undefined ? { minFaceSize: options.minFaceSize } : {},
+    });
+    const ready = await pool.ready();
+    if (ready.id !== info.id || ready.embedderId !== info.embedderId)
+      throw new Error(`The analysis workers run ${ready.id}, expected ${info.id}`);
+  };
   try {
-    const info = await pool.ready();
     recordModels(options.library, info.id, options.modelsDir);
     const scan = await scanLibrary({
       library: options.library,
       roots: options.roots,
-      analyze: (path) => pool.analyze(path),
+      prepare: startPool,
+      analyze: (path) => pool!.analyze(path),
       pipelineId: info.id,
       embedderId: info.embedderId,
       ...(options.controller ? { controller: options.controller } : {}),
@@ -145,6 +167,6 @@ export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult
         : null;
     return { pipeline: info, scan, clustering, imported };
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }

@@ -42,6 +42,11 @@ export interface ScanOptions {
   roots: readonly string[];
   /** Photo → faces. Injected so the scan logic is testable; in the app, an AnalyzerPool's analyze. */
   analyze: (path: string) => Promise<PhotoAnalysis>;
+  /**
+   * Called once, before the first photo is analysed (e.g. to start the analysis workers only when a
+   * scan has something to analyse). Its failure stops the scan: it is no photo's fault.
+   */
+  prepare?: () => Promise<void>;
   /** Stored with each analysed photo; photos analysed by another pipeline are re-analysed. */
   pipelineId: string;
   embedderId: string;
@@ -209,7 +214,14 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
   // files (a re-scan's first half) is not time the remaining work will take.
   let busyMs = 0;
   let busySince: number | null = null;
-  const busyAt = (now: number) => busyMs + (busySince === null ? 0 : now - busySince);
+  // Loading the models (prepare) is no photo's cost: the busy clock stands still meanwhile.
+  let prepareStart: number | null = null;
+  let prepareMs = 0;
+  const busyAt = (now: number) =>
+    busyMs +
+    (busySince === null ? 0 : now - busySince) -
+    prepareMs -
+    (prepareStart === null ? 0 : now - prepareStart);
 
   const processed = () => counts.analyzed + counts.unchanged + counts.moved + counts.skipped;
   const jobState = (): 'running' | 'paused' => (controller.state === 'paused' ? 'paused' : 'running');
@@ -332,6 +344,17 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
         }
       }
     }
+    if (options.prepare) {
+      if (!prepared) {
+        const t0 = Date.now();
+        prepareStart = t0;
+        prepared = options.prepare().finally(() => {
+          prepareMs = Date.now() - t0;
+          prepareStart = null;
+        });
+      }
+      await prepared; // outside the try below: its failure stops the scan, it is no photo's fault
+    }
     let analysis: PhotoAnalysis;
     try {
       analysis = await analyze(ev.path);
@@ -360,6 +383,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     counts.faces += recorded.faceIds.length;
   };
 
+  let prepared: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
   let fatal: unknown;
   let hasFatal = false;
