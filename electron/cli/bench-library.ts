@@ -114,6 +114,7 @@ export async function benchLibraryCommand(args: string[]): Promise<number> {
     first = await runScanJob({
       ...scanOptions,
       library,
+      loadModelsFirst: true, // photos/s of the photos; a re-scan below loads models only if needed
       onProgress: (p) =>
         progress(
           `library: first scan ${p.processed}/${p.discovered} photos, ${p.rate.toFixed(1)} photos/s${p.etaSeconds === null ? '' : `, ETA ${Math.round(p.etaSeconds)} s`}`,
