@@ -8,9 +8,9 @@ import { BENCH_PEERS_USAGE } from './cli/bench-peers.ts';
 const USAGE = `Usage: kith bench <benchmark> [options]
 
 Benchmarks:
-  bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--json]
+  bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--degrade scale=S,quality=Q] [--project N] [--json]
                    LFW verification through the app's own decode, detect, align and embed.
-  bench speed --data DIR [--pipeline ID] [--models-dir DIR] [--workers N] [--limit N] [--json]
+  bench speed --data DIR [--long-side N] [--pipeline ID] [--models-dir DIR] [--workers N] [--limit N] [--json]
                    End-to-end photos/s and faces/s into SQLite, time per stage, recall against WIDER FACE.
   bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--save-embeddings F] [--json]
                    People-view clustering of an identity-per-folder data set: pairwise and BCubed F.
@@ -21,6 +21,11 @@ Benchmarks:
                    Learning from a simulated user's corrections, with the keep-or-refuse gate.
   bench harmonic --embeddings V1 --embeddings2 V2 [--lambda L] [--steps N] [--seed N] [--json]
                    Model upgrade: cross-model verification through a ridge or harmonic map.
+  bench library --out DIR [--photos N] [--data DIR]… [--pipeline ID] [--models-dir DIR] [--workers N] [--json]
+                   Builds a library of N photos (default 20,000) from the data sets, then times its
+                   first scan, a re-scan that finds nothing new and opening People.
+  bench project --embeddings FILE --out FILE [--dim 128]
+                   Fits the 128-byte PCA projection and writes it as a resource with its sha256.
 ${BENCH_PEERS_USAGE}
 With --json the last line on stdout is one JSON object.
 `;

@@ -47,6 +47,7 @@ export async function benchSpeed(dataDir: string, options: SpeedOptions) {
       pipeline: options.pipeline,
       modelsDir: options.modelsDir,
       workers: options.workers,
+      loadModelsFirst: true,
       onProgress: (p) => options.onProgress?.(`speed: ${p.processed}/${p.discovered} photos`),
     });
     // Scan time only: from the first file walked to the last one stored. The workers load their

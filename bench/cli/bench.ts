@@ -15,6 +15,7 @@ import { benchLfw } from '../lfw.ts';
 import { scaledWiderCopy } from '../verify/wider-scaled.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
+import { benchLibraryCommand } from './bench-library.ts';
 import { benchPeersCommand } from './bench-peers.ts';
 import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
@@ -30,6 +31,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (kind === 'harmonic') return benchHarmonicCommand(rest);
   if (kind === 'project') return benchProjectCommand(rest);
   if (kind === 'peers') return benchPeersCommand(rest);
+  if (kind === 'library') return benchLibraryCommand(rest);
   const { values } = parse(rest, {
     ...commonOptions,
     data: { type: 'string' },

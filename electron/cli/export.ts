@@ -13,11 +13,6 @@ import { defaultLibraryDir } from '../core/paths.ts';
 import { openLibraryReadonly } from '../core/store/library.ts';
 import { commonOptions, parse, UsageError } from './args.ts';
 
-export const EXPORT_USAGE = `  export --format json|csv|folders|xmp|embeddings [--out DIR] [--named-only] [--library DIR]
-         [--link hard|symlink|copy] [--sidecar photo.jpg.xmp|photo.xmp] [--dtype int8|float32] [--json]
-                   Export people and their faces; xmp writes sidecars next to the photos unless --out.
-`;
-
 function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],

@@ -7,19 +7,9 @@ import { type CorrectionResult, Corrections } from '../core/people/corrections.t
 import { type Library, openLibrary } from '../core/store/library.ts';
 import { printable } from '../shared/names.ts';
 import { commonOptions, intOption, parse, UsageError } from './args.ts';
+import { PEOPLE_VERBS_USAGE } from './usage.ts';
 
 /** Lines for the `kith` usage text (main.ts owns the text; these are the corrections' part). */
-export const PEOPLE_VERBS_USAGE = `  person rename ID NAME… | person merge TARGET_ID ID… | person hide ID | person unhide ID
-  person cover ID FACE_ID            [--library DIR] [--json]
-                   Name (at most 200 characters, no control characters; an empty NAME clears it),
-                   merge into the first id, hide, show, set the cover face.
-  face move FACE_ID… --to PERSON_ID|new | face split FACE_ID… | face reject FACE_ID…
-  face confirm FACE_ID… --to PERSON_ID   [--library DIR] [--json]
-                   Move faces (and keep them there), split them off into a new person, "not this
-                   person" (remembered forever), confirm suggested faces.
-  undo | redo [--library DIR] [--json]   Revert or re-apply the last correction.
-  history [--limit N] [--library DIR] [--json]   The corrections, newest first.
-`;
 
 const options = {
   library: commonOptions.library,

@@ -195,7 +195,7 @@ test('files deleted during a scan are reported, not recorded; a deleted known ph
     const info = await pool.ready();
     // Regrouping a library without faces (a first scan of only bad files) is a no-op, not a crash.
     const none = await updatePeople(library, info.embedderId, info.threshold);
-    assert.deepEqual([none.mode, none.mode === 'full' && none.faces], ['full', 0]);
+    assert.deepEqual([none?.mode, none?.mode === 'full' && none.faces], ['full', 0]);
     const scan = (onAnalyze: (path: string) => Promise<void>) =>
       scanLibrary({
         library,
@@ -260,7 +260,7 @@ test('files deleted during a scan are reported, not recorded; a deleted known ph
     const third = await scan(async () => {});
     assert.equal(third.counts.missing, 2);
     const gone = await updatePeople(library, info.embedderId, info.threshold);
-    assert.deepEqual([gone.mode, gone.mode === 'full' && gone.faces], ['full', 0]);
+    assert.deepEqual([gone?.mode, gone?.mode === 'full' && gone.faces], ['full', 0]);
     assert.equal(library.db.pragma('integrity_check', { simple: true }), 'ok');
   } finally {
     await pool.close();

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,7 @@ test('scan prints a summary with one line per skipped file; people --json follow
   assert.equal(again.pipeline, 'faceplugin');
   assert.deepEqual(again.photos, { found: 4, analyzed: 0, unchanged: 3, moved: 0, missing: 0, skipped: 1 });
   assert.equal(again.faces, 0);
-  assert.equal(again.grouping, 'incremental');
+  assert.equal(again.grouping, null); // no new face: people are left as they are
   assert.equal(again.people, 1);
   assert.deepEqual(
     again.skipped.map((f) => [f.path, f.reason]),
@@ -156,4 +156,75 @@ test('models download fetches from a local server, verifies sha256 and reports',
   } finally {
     server.close();
   }
+});
+
+test('scan of a missing folder, or of a file, is an error with a non-zero exit', async () => {
+  const file = join(root, 'not-a-folder.jpg');
+  await writeFile(file, 'x');
+  for (const [target, why] of [
+    [join(root, 'no-such-folder'), /cannot scan .*no-such-folder: no such folder/],
+    [file, /cannot scan .*not-a-folder\.jpg: not a folder/],
+  ] as const) {
+    await assert.rejects(
+      run(process.execPath, [kith, 'scan', target, '--library', join(root, 'lib-missing')], { cwd: root }),
+      (err: { stderr: string; code: number }) => {
+        assert.equal(err.code, 1);
+        assert.match(err.stderr, why);
+        return true;
+      },
+    );
+  }
+});
+
+test('a library keeps its models folder and pipeline; a scan without them does not silently switch', {
+  skip: needShared,
+  timeout: 300_000,
+}, async () => {
+  const photos = join(root, 'photos-models');
+  await mkdir(photos, { recursive: true });
+  const src = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples/train/biden');
+  await run('cp', ['-r', src, join(photos, 'biden')]);
+  // Hostile names and an oversized sidecar: reported, through printable(), never raw.
+  await writeFile(join(photos, 'bad\x1b[2Jname.jpg'), 'not a jpeg');
+  await writeFile(join(photos, 'biden', 'biden.jpg.xmp'), Buffer.alloc(4 * 1024 * 1024 + 1, 32));
+  // A models folder of links to the shared models, removed later like an unplugged drive.
+  const models = join(root, 'models-link');
+  await mkdir(models);
+  for (const f of ['yunet_n_dynamic.onnx', 'yunet_s_dynamic.onnx', 'mobilefacenet_foamliu.onnx'])
+    await symlink(join(sharedModelsDir, f), join(models, f));
+  const library = join(root, 'lib-models');
+  const scan = (args: string[]) =>
+    run(process.execPath, [kith, 'scan', photos, '--library', library, ...args], {
+      cwd: root,
+      env: { ...process.env, KITH_MODELS_DIR: '' },
+    });
+
+  const first = await scan(['--models-dir', models]);
+  assert.match(first.stdout, /Pipeline: yunet-faceplugin/);
+  assert.match(first.stdout, /skipped: .*bad\\x1b\[2Jname\.jpg: not-an-image/);
+  assert.ok(!first.stdout.includes('\x1b'), 'no raw escape code on stdout');
+  assert.match(first.stdout, /sidecar skipped: .*biden\.jpg\.xmp: .*its names were not imported/);
+
+  const again = await scan(['--json']);
+  const summary = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as {
+    pipeline: string;
+    photos: { analyzed: number; unchanged: number };
+    grouping: string | null;
+    sidecarsSkipped: unknown[];
+  };
+  assert.equal(summary.pipeline, 'yunet-faceplugin');
+  assert.deepEqual([summary.photos.analyzed, summary.photos.unchanged], [0, 3]); // 2 photos, 1 bad file
+  assert.equal(summary.grouping, null);
+  assert.deepEqual(summary.sidecarsSkipped, []);
+  assert.match(again.stderr, /using the library's models folder .*models-link/);
+
+  await rm(models, { recursive: true });
+  await assert.rejects(scan([]), (err: { stderr: string; code: number }) => {
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /analysed with the yunet-faceplugin pipeline, which cannot run here/);
+    assert.match(err.stderr, /models-link, which is gone/);
+    assert.match(err.stderr, /--models-dir DIR/);
+    assert.match(err.stderr, /--pipeline ID/);
+    return true;
+  });
 });

@@ -97,3 +97,39 @@ test('new photos join their people by k-NN and agree with a full re-cluster', {
     library.close();
   }
 });
+
+test('a re-scan that finds nothing new changes no person, and faces the user rejected stay out', {
+  skip: needShared,
+  timeout: 180_000,
+}, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'kith-noop-'));
+  roots.push(root);
+  const photos = join(root, 'photos');
+  await copyCrops(photos, 1, 3);
+  const library = openLibrary(join(root, 'lib'));
+  try {
+    await runScanJob({ library, roots: [photos], pipeline: 'faceplugin' });
+    // The user answers "No" in Review to two faces of one person: they leave it and stay out.
+    const person = library.read.listPeopleWithFaces().find((p) => p.faces.length >= 3);
+    assert.ok(person, 'a person with three faces');
+    const rejected = person.faces.slice(0, 2).map((f) => f.faceId);
+    new Corrections(library).rejectFaces(rejected);
+    const before = library.read.listAssignments();
+
+    const again = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin' });
+    assert.equal(again.scan.counts.analyzed, 0);
+    assert.equal(again.clustering, null, 'nothing new: no regrouping');
+    assert.deepEqual(library.read.listAssignments(), before);
+
+    // New photos: only their faces are recognised; the rejected ones stay unassigned.
+    await copyCrops(photos, 4, 4);
+    const more = await runScanJob({ library, roots: [photos], pipeline: 'faceplugin' });
+    assert.equal(more.clustering?.mode, 'incremental');
+    if (more.clustering?.mode !== 'incremental') return;
+    assert.equal(more.clustering.candidates, more.scan.counts.faces);
+    const assigned = new Set(library.read.listAssignments().map((a) => a.faceId));
+    for (const id of rejected) assert.ok(!assigned.has(id), `rejected face ${id} stays unassigned`);
+  } finally {
+    library.close();
+  }
+});

@@ -17,6 +17,12 @@ export interface RecognizeOptions {
   minClusterSize?: number;
   /** Nearest assigned faces that vote (default 5). */
   k?: number;
+  /**
+   * The faces to recognise (default: every face in no person). Faces outside it are left as they
+   * are, so an old unassigned face (one the user rejected, or one too far from everyone) is not
+   * regrouped by a scan that did not add it.
+   */
+  faceIds?: ReadonlySet<number>;
 }
 
 export interface RecognizeResult {
@@ -48,7 +54,11 @@ export async function recognizeNewFaces(
   // Faces the user dismissed are never matched (ignored.ts).
   const ignored = ignoredFaces(library.read);
   const queryRows: number[] = [];
-  for (let i = 0; i < m.count; i++) if (personOf[i]! < 0 && !ignored.has(m.faceIds[i]!)) queryRows.push(i);
+  const only = options.faceIds;
+  for (let i = 0; i < m.count; i++) {
+    const id = m.faceIds[i]!;
+    if (personOf[i]! < 0 && !ignored.has(id) && (!only || only.has(id))) queryRows.push(i);
+  }
   const result: RecognizeResult = {
     candidates: queryRows.length,
     joined: 0,

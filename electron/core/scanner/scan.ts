@@ -12,18 +12,26 @@ import type { FileStat, Photo, PhotoSkipReason, PhotoStatus, ScanCounts } from '
 import { WorkerCrashError } from './analyzer-pool.ts';
 import { ScanController } from './controller.ts';
 import { sha256File } from './hash.ts';
-import { fsErrorMessage, type WalkEvent, type WalkOptions, walkImages } from './walk.ts';
+import { fsErrorMessage, listImageFolders, type WalkEvent, type WalkOptions, walkImages } from './walk.ts';
 
 export interface ScanProgress extends ScanCounts {
   jobId: number;
   state: 'running' | 'paused' | 'finishing' | 'done' | 'cancelled' | 'failed';
-  /** False while folders are still being listed: `discovered` and the ETA can still grow. */
+  /**
+   * False while folders are still being listed: `discovered` and the ETA can still grow. A listing
+   * that runs ahead of the analysis (no stat, no hash) finds every file early, so while it runs
+   * `discovered` counts the files it found (the result's counts: those the scan itself reached).
+   */
   walkDone: boolean;
   /** Files finished this scan (analysed, unchanged, moved or skipped). */
   processed: number;
-  /** Files finished per second over the last ~10 s. */
+  /** Photos analysed per second over the last ~10 s (unchanged files, which cost nothing, not counted). */
   rate: number;
-  /** Seconds until the files found so far are done; null until there is a rate. */
+  /**
+   * Seconds until the scan is done: the files still to read (new, changed or not yet analysed by
+   * this pipeline, as the listing ahead tells) over the rate they are being read at. Null while
+   * there is no rate yet, or while more files may still be found.
+   */
   etaSeconds: number | null;
   /** The last file that started processing. */
   currentPath: string | null;
@@ -34,6 +42,11 @@ export interface ScanOptions {
   roots: readonly string[];
   /** Photo → faces. Injected so the scan logic is testable; in the app, an AnalyzerPool's analyze. */
   analyze: (path: string) => Promise<PhotoAnalysis>;
+  /**
+   * Called once, before the first photo is analysed (e.g. to start the analysis workers only when a
+   * scan has something to analyse). Its failure stops the scan: it is no photo's fault.
+   */
+  prepare?: () => Promise<void>;
   /** Stored with each analysed photo; photos analysed by another pipeline are re-analysed. */
   pipelineId: string;
   embedderId: string;
@@ -188,7 +201,27 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
   let currentPath: string | null = null;
   let lastEmit = 0;
   let lastJobWrite = 0;
-  const meter = new RateMeter();
+  const analyzedMeter = new RateMeter();
+  const workMeter = new RateMeter(30_000); // a longer window than the rate shown: a steadier ETA
+  // [Note: honest progress] The ETA is about work, not files: an unchanged file costs a stat, a new
+  // one an analysis. A listing runs ahead of the scan (one readdir per folder) and counts the files
+  // and, of them, the ones with work to do (no row, or a row not settled). Files whose stat changed
+  // are added to the work as the scan meets them. Work done is counted as files finish reading.
+  const ahead = { files: 0, work: 0, done: false };
+  let workStarted = 0; // files that needed reading though the listing counted them as settled
+  let workDone = 0;
+  // The work rate is per second of time with files in flight: time spent stepping over unchanged
+  // files (a re-scan's first half) is not time the remaining work will take.
+  let busyMs = 0;
+  let busySince: number | null = null;
+  // Loading the models (prepare) is no photo's cost: the busy clock stands still meanwhile.
+  let prepareStart: number | null = null;
+  let prepareMs = 0;
+  const busyAt = (now: number) =>
+    busyMs +
+    (busySince === null ? 0 : now - busySince) -
+    prepareMs -
+    (prepareStart === null ? 0 : now - prepareStart);
 
   const processed = () => counts.analyzed + counts.unchanged + counts.moved + counts.skipped;
   const jobState = (): 'running' | 'paused' => (controller.state === 'paused' ? 'paused' : 'running');
@@ -201,17 +234,19 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     }
     if (!options.onProgress || (!force && now - lastEmit < progressIntervalMs)) return;
     lastEmit = now;
-    const done = processed();
-    const rate = meter.add(now, done);
-    const remaining = counts.discovered - done;
+    const rate = analyzedMeter.add(now, counts.analyzed);
+    const workRate = workMeter.add(busyAt(now), workDone);
+    const totalKnown = walkDone || ahead.done;
+    const left = Math.max(0, ahead.work + workStarted - workDone);
     options.onProgress({
       jobId,
       state,
-      walkDone,
+      walkDone: totalKnown,
       ...counts,
-      processed: done,
+      discovered: walkDone ? counts.discovered : Math.max(counts.discovered, ahead.files),
+      processed: processed(),
       rate,
-      etaSeconds: rate > 0 ? remaining / rate : remaining === 0 && walkDone ? 0 : null,
+      etaSeconds: !totalKnown ? null : left === 0 ? 0 : workRate > 0 ? left / workRate : null,
       currentPath,
     });
   };
@@ -309,6 +344,17 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
         }
       }
     }
+    if (options.prepare) {
+      if (!prepared) {
+        const t0 = Date.now();
+        prepareStart = t0;
+        prepared = options.prepare().finally(() => {
+          prepareMs = Date.now() - t0;
+          prepareStart = null;
+        });
+      }
+      await prepared; // outside the try below: its failure stops the scan, it is no photo's fault
+    }
     let analysis: PhotoAnalysis;
     try {
       analysis = await analyze(ev.path);
@@ -337,6 +383,7 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     counts.faces += recorded.faceIds.length;
   };
 
+  let prepared: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
   let fatal: unknown;
   let hasFatal = false;
@@ -347,6 +394,20 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     }
     controller.cancel(err);
   };
+
+  // Runs beside the scan and only feeds the progress figures; stopped once the scan's walk is done.
+  const stopListing = new AbortController();
+  const listingSignal = AbortSignal.any([controller.signal, stopListing.signal]);
+  const listing = (async () => {
+    for await (const files of listImageFolders(roots, { signal: listingSignal, ...options.walk })) {
+      for (const path of files) {
+        ahead.files++;
+        const row = read.getPhotoByPath(path);
+        if (!row || !settled(row)) ahead.work++;
+      }
+    }
+    ahead.done = !listingSignal.aborted;
+  })().catch(() => {}); // a folder it cannot read is reported by the scan's own walk
 
   try {
     emit('running', true);
@@ -371,15 +432,23 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
       if (controller.state === 'paused') await controller.waitWhilePaused();
       if (controller.signal.aborted) break;
       currentPath = ev.path;
+      if (row && settled(row)) workStarted++; // its stat changed: work the listing did not count
+      if (inFlight.size === 0) busySince = Date.now();
       const task: Promise<void> = processFile(ev, row)
         .catch(failWith)
         .finally(() => {
+          workDone++;
           inFlight.delete(task);
+          if (inFlight.size === 0 && busySince !== null) {
+            busyMs += Date.now() - busySince;
+            busySince = null;
+          }
           emit(jobState());
         });
       inFlight.add(task);
     }
     walkDone = !controller.signal.aborted;
+    stopListing.abort();
     await Promise.all(inFlight);
     if (hasFatal) throw fatal;
 
@@ -397,6 +466,8 @@ export async function scanLibrary(options: ScanOptions): Promise<ScanResult> {
     emit('failed', true);
     throw err;
   } finally {
+    stopListing.abort();
+    await listing;
     activeJobs.delete(jobId);
     unsubscribe();
     options.signal?.removeEventListener('abort', onExternalAbort);

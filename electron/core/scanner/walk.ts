@@ -76,7 +76,12 @@ export function fsErrorMessage(err: unknown, path: string): string {
   return tail && rest.endsWith(tail) ? rest.slice(0, -tail.length) : rest;
 }
 
-function errorEvent(root: string, path: string, target: 'root' | 'dir' | 'file', err: unknown): WalkEvent {
+function errorEvent(
+  root: string,
+  path: string,
+  target: 'root' | 'dir' | 'file',
+  err: unknown,
+): Extract<WalkEvent, { type: 'error' }> {
   const e = err as NodeJS.ErrnoException;
   return {
     type: 'error',
@@ -117,16 +122,13 @@ export function isHiddenOrSystemFolder(name: string): boolean {
   return name.startsWith('.') || SKIPPED_FOLDERS.has(name.toLowerCase());
 }
 
+type FolderEvent = { type: 'folder'; root: string; files: string[] } | Extract<WalkEvent, { type: 'error' }>;
+
 /**
- * Yields every image file under `roots`, depth first with names sorted so the order is stable, plus an
- * 'error' event for every root, folder or file that could not be read (the walk goes on).
- * Symbolic links are followed; a folder reached twice (a link loop, a link into another root,
- * overlapping roots) is walked once, by the first path that reaches it.
+ * The walk's rules without the per-file stat: every folder's image files (names sorted), plus an
+ * 'error' event for every root, folder or linked file that could not be read.
  */
-export async function* walkImages(
-  roots: readonly string[],
-  options: WalkOptions = {},
-): AsyncGenerator<WalkEvent> {
+async function* walkFolders(roots: readonly string[], options: WalkOptions): AsyncGenerator<FolderEvent> {
   const extensions = options.extensions ?? IMAGE_EXTENSIONS;
   const visited = new Set<string>(); // realpaths of folders already queued
   const isImage = (name: string) => !name.startsWith('.') && extensions.has(extname(name).toLowerCase());
@@ -187,20 +189,7 @@ export async function* walkImages(
           }
         }
       }
-
-      for (let i = 0; i < files.length; i += STAT_BATCH) {
-        const batch = files.slice(i, i + STAT_BATCH);
-        const stats = await Promise.allSettled(batch.map((f) => stat(f)));
-        for (let j = 0; j < batch.length; j++) {
-          const r = stats[j]!;
-          const path = batch[j]!;
-          if (r.status === 'fulfilled') {
-            yield { type: 'file', root, path, size: r.value.size, mtimeMs: r.value.mtimeMs };
-          } else {
-            yield errorEvent(root, path, 'file', undecodableName(path, r.reason));
-          }
-        }
-      }
+      if (files.length > 0) yield { type: 'folder', root, files };
 
       // Mark in name order (the first path to a folder wins), then push reversed so it pops first.
       const fresh = subdirs.filter((d) => {
@@ -211,4 +200,48 @@ export async function* walkImages(
       for (let i = fresh.length - 1; i >= 0; i--) stack.push(fresh[i]!);
     }
   }
+}
+
+/**
+ * Yields every image file under `roots`, depth first with names sorted so the order is stable, plus an
+ * 'error' event for every root, folder or file that could not be read (the walk goes on).
+ * Symbolic links are followed; a folder reached twice (a link loop, a link into another root,
+ * overlapping roots) is walked once, by the first path that reaches it.
+ */
+export async function* walkImages(
+  roots: readonly string[],
+  options: WalkOptions = {},
+): AsyncGenerator<WalkEvent> {
+  for await (const ev of walkFolders(roots, options)) {
+    if (ev.type === 'error') {
+      yield ev;
+      continue;
+    }
+    const { root, files } = ev;
+    for (let i = 0; i < files.length; i += STAT_BATCH) {
+      const batch = files.slice(i, i + STAT_BATCH);
+      const stats = await Promise.allSettled(batch.map((f) => stat(f)));
+      for (let j = 0; j < batch.length; j++) {
+        const r = stats[j]!;
+        const path = batch[j]!;
+        if (r.status === 'fulfilled') {
+          yield { type: 'file', root, path, size: r.value.size, mtimeMs: r.value.mtimeMs };
+        } else {
+          yield errorEvent(root, path, 'file', undecodableName(path, r.reason));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The image paths under `roots` by the same rules as walkImages, folder by folder, without a stat per
+ * file: one directory listing per folder, so it runs far ahead of a scan to tell its size early.
+ * Errors are left to walkImages.
+ */
+export async function* listImageFolders(
+  roots: readonly string[],
+  options: WalkOptions = {},
+): AsyncGenerator<string[]> {
+  for await (const ev of walkFolders(roots, options)) if (ev.type === 'folder') yield ev.files;
 }

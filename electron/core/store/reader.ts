@@ -128,6 +128,16 @@ export class LibraryReader {
   }
 
   /** Embedders with faces in this library, most faces first (the first is the one people use). */
+  /** Ids of the faces stored at or after `ms` (epoch milliseconds). */
+  listFaceIdsCreatedSince(ms: number): number[] {
+    return this.#faces.createdSince(ms);
+  }
+
+  /** Pipelines that analysed this library's photos, most photos first. */
+  pipelineCounts(): Array<{ pipelineId: string; photos: number }> {
+    return this.#faces.pipelineCounts();
+  }
+
   embedderCounts(): Array<{ embedderId: string; faces: number }> {
     return this.#faces.embedderCounts();
   }

@@ -100,6 +100,30 @@ describe('scanLibrary', () => {
     assert.deepEqual(faceIds(s.lib), before);
   });
 
+  test('prepare runs once before the first analysis, never when nothing needs one; its failure is fatal', async (t) => {
+    const s = await setup(t, FIVE);
+    let prepared = 0;
+    const prepare = async () => {
+      prepared++;
+    };
+    await s.scan({ prepare });
+    assert.equal(prepared, 1);
+    const again = await s.scan({ prepare });
+    assert.equal(again.counts.unchanged, 5);
+    assert.equal(prepared, 1, 'a re-scan with nothing new prepares nothing (loads no model)');
+
+    await writeJpeg(join(s.root, 'new.jpg'), 9);
+    await assert.rejects(
+      s.scan({
+        prepare: async () => {
+          throw new Error('model file damaged');
+        },
+      }),
+      /model file damaged/,
+    );
+    assert.equal(s.lib.read.getPhotoByPath(join(s.root, 'new.jpg')), undefined, 'not recorded as skipped');
+  });
+
   test('a touched file is hashed but not re-analysed; an edited one is re-analysed', async (t) => {
     const s = await setup(t, FIVE);
     await s.scan();

@@ -59,6 +59,8 @@ export class FaceReads {
   readonly #embeddingCount;
   readonly #embeddings;
   readonly #embedderCounts;
+  readonly #createdSince;
+  readonly #pipelineCounts;
   readonly #unassigned;
   readonly #unassignedCount;
 
@@ -71,6 +73,8 @@ export class FaceReads {
     this.#embeddingCount = db.prepare<EmbeddingParams, number>(q.embeddingCount).pluck();
     this.#embeddings = db.prepare<EmbeddingParams, [number, number, number, Buffer]>(q.embeddings).raw();
     this.#embedderCounts = db.prepare<[], { embedderId: string; faces: number }>(q.embedderCounts);
+    this.#createdSince = db.prepare<[number], number>(q.facesCreatedSince).pluck();
+    this.#pipelineCounts = db.prepare<[], { pipelineId: string; photos: number }>(q.pipelineCounts);
     this.#unassigned = db.prepare<[], UnassignedFaceRow>(q.unassignedFaces);
     this.#unassignedCount = db.prepare<[], number>(q.unassignedCount).pluck();
   }
@@ -132,6 +136,15 @@ export class FaceReads {
         row: (k: number) => buf.subarray(k * d, (k + 1) * d),
       };
     })();
+  }
+
+  createdSince(ms: number): number[] {
+    return this.#createdSince.all(ms);
+  }
+
+  /** Pipelines that analysed the photos, most photos first. */
+  pipelineCounts(): Array<{ pipelineId: string; photos: number }> {
+    return this.#pipelineCounts.all();
   }
 
   embedderCounts(): Array<{ embedderId: string; faces: number }> {

@@ -110,6 +110,9 @@ export const READ_SQL = {
     other_person_id AS otherPersonId FROM constraints ORDER BY id`,
   userAssignments: `SELECT face_id AS faceId, person_id AS personId FROM assignments WHERE source = 'user'
     ORDER BY face_id`,
+  facesCreatedSince: 'SELECT id FROM faces WHERE created_at >= ? ORDER BY id',
+  pipelineCounts: `SELECT pipeline_id AS pipelineId, count(*) AS photos FROM photos
+    WHERE analyzed_at IS NOT NULL AND pipeline_id IS NOT NULL GROUP BY pipeline_id ORDER BY photos DESC, pipeline_id`,
   embedderCounts: `SELECT embedder_id AS embedderId, count(*) AS faces FROM faces
     WHERE embedder_id IS NOT NULL GROUP BY embedder_id ORDER BY faces DESC, embedder_id`,
   assignments: `SELECT face_id AS faceId, person_id AS personId, source FROM assignments ORDER BY face_id`,
