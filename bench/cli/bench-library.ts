@@ -111,7 +111,7 @@ export async function benchLibraryCommand(args: string[]): Promise<number> {
     modelsDir: values['models-dir'],
     workers: values.workers === undefined ? undefined : intOption(values.workers, 'workers', 2),
   };
-  const library = openLibrary(libraryDir);
+  const library = openLibrary(libraryDir, { create: true });
   let first: Awaited<ReturnType<typeof runScanJob>>;
   let again: Awaited<ReturnType<typeof runScanJob>>;
   let firstSeconds: number;

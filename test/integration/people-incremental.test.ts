@@ -106,7 +106,7 @@ test('a re-scan that finds nothing new changes no person, and faces the user rej
   roots.push(root);
   const photos = join(root, 'photos');
   await copyCrops(photos, 1, 3);
-  const library = openLibrary(join(root, 'lib'));
+  const library = openLibrary(join(root, 'lib'), { create: true });
   try {
     await runScanJob({ library, roots: [photos], pipeline: 'faceplugin' });
     // The user answers "No" in Review to two faces of one person: they leave it and stay out.

@@ -33,7 +33,7 @@ test('progress on a 5k-file tree: total early, rate of analysed photos, ETA with
   const dir = tempDir(t, 'kith-progress-');
   const root = join(dir, 'photos');
   writeTree(root, 'a', 40);
-  const library = openLibrary(join(dir, 'lib'));
+  const library = openLibrary(join(dir, 'lib'), { create: true });
   t.after(() => library.close());
   const base = { library, roots: [root], pipelineId: 'fake', embedderId: 'fake-embedder' };
   await scanLibrary({ ...base, analyze: async () => noFaces() });
