@@ -3,55 +3,34 @@
 // merge two people, split one, say "not this person", undo, re-scan — and every correction is still
 // there. Screenshots of People, Person and Photo go to test-results/e2e/.
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { type Bridge, startBridge } from '../../dev/bridge.ts';
-import { LibraryService } from '../../electron/core/service/library-service.ts';
+import type { Page } from 'playwright-core';
+import type { Bridge } from '../../dev/bridge.ts';
+import type { LibraryService } from '../../electron/core/service/library-service.ts';
 import { PIPELINES } from '../../ml/models/manifest.ts';
-import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
-import { launchChromium, needChromium } from './browser.ts';
-import { buildRenderer } from './build.ts';
+import { type E2eSession, openE2eSession, skipE2e } from './session.ts';
 
-const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
-const shots = join(repoRoot, 'test-results', 'e2e');
-const skip = needShared || needChromium;
+const skip = skipE2e;
 
-let root = '';
+let s: E2eSession;
 let photos = '';
+let shots = '';
 let service: LibraryService;
 let bridge: Bridge;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
-  root = await mkdtemp(join(tmpdir(), 'kith-e2e-'));
-  photos = join(root, 'Photos');
-  await cp(knn, photos, { recursive: true });
-  await mkdir(shots, { recursive: true });
-  const staticDir = await buildRenderer(join(root, 'renderer'));
-  service = LibraryService.open({
-    libraryDir: join(root, 'library'),
-    pipeline: 'faceplugin',
-    workers: 2,
-    create: true,
-  });
-  bridge = await startBridge({ service, staticDir, validateOutput: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  s = await openE2eSession('app', 'e2e');
+  ({ photos, shots, service, bridge, page, pageErrors } = s);
 });
 
 after(async () => {
   if (skip) return;
-  await browser?.close();
-  await bridge?.close();
-  await service?.close();
-  await rm(root, { recursive: true, force: true });
+  await s?.close();
 });
 
 /** The identity a face's photo shows (test photos with two people are left out). */

@@ -5,52 +5,32 @@
 // and the grouping quality in Library. Every screen is shot in light, then dark at 1024×700, into
 // test-results/e2e/corrections/.
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { type Bridge, startBridge } from '../../dev/bridge.ts';
-import { LibraryService } from '../../electron/core/service/library-service.ts';
-import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
-import { launchChromium, needChromium } from './browser.ts';
-import { buildRenderer } from './build.ts';
+import type { Page } from 'playwright-core';
+import type { Bridge } from '../../dev/bridge.ts';
+import type { LibraryService } from '../../electron/core/service/library-service.ts';
+import { type E2eSession, openE2eSession, skipE2e } from './session.ts';
 
-const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
-const shots = join(repoRoot, 'test-results', 'e2e', 'corrections');
-const skip = needShared || needChromium;
+const skip = skipE2e;
 
+let s: E2eSession;
 let root = '';
+let shots = '';
 let service: LibraryService;
 let bridge: Bridge;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 before(async () => {
   if (skip) return;
-  root = await mkdtemp(join(tmpdir(), 'kith-e2e-corrections-'));
-  await cp(knn, join(root, 'Photos'), { recursive: true });
-  await mkdir(shots, { recursive: true });
-  const staticDir = await buildRenderer(join(root, 'renderer'));
-  service = LibraryService.open({
-    libraryDir: join(root, 'library'),
-    pipeline: 'faceplugin',
-    workers: 2,
-    create: true,
-  });
-  bridge = await startBridge({ service, staticDir, validateOutput: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  s = await openE2eSession('corrections', 'e2e/corrections');
+  ({ root, shots, service, bridge, page, pageErrors } = s);
 });
 
 after(async () => {
   if (skip) return;
-  await browser?.close();
-  await bridge?.close();
-  await service?.close();
-  await rm(root, { recursive: true, force: true });
+  await s?.close();
 });
 
 /** The person (id) most of whose faces are from `who`'s training folder. */

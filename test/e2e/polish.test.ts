@@ -4,54 +4,39 @@
 // sends the correction and one reload, and every screen passes axe-core's colour-contrast rule
 // (WCAG AA) in the light and the dark theme. Screenshots go to test-results/e2e-polish/.
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { type Bridge, startBridge } from '../../dev/bridge.ts';
-import { LibraryService } from '../../electron/core/service/library-service.ts';
-import { needShared, repoRoot, sharedDataDir } from '../helpers/shared.ts';
-import { launchChromium, needChromium } from './browser.ts';
-import { buildRenderer } from './build.ts';
+import type { Page } from 'playwright-core';
+import type { Bridge } from '../../dev/bridge.ts';
+import type { LibraryService } from '../../electron/core/service/library-service.ts';
+import { repoRoot } from '../helpers/shared.ts';
+import { type E2eSession, openE2eSession, skipE2e } from './session.ts';
 
-const knn = join(sharedDataDir, 'photos-dev/face_recognition/examples/knn_examples');
-const shots = join(repoRoot, 'test-results', 'e2e-polish');
 const axePath = join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js');
-const skip = needShared || needChromium;
+const skip = skipE2e;
 
-let root = '';
+let s: E2eSession;
+let shots = '';
 let service: LibraryService;
 let bridge: Bridge;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const apiCalls: string[] = [];
 
 before(async () => {
   if (skip) return;
-  root = await mkdtemp(join(tmpdir(), 'kith-e2e-polish-'));
-  const photos = join(root, 'Photos');
-  await cp(knn, photos, { recursive: true });
-  await mkdir(shots, { recursive: true });
-  const staticDir = await buildRenderer(join(root, 'renderer'));
-  service = LibraryService.open({
-    libraryDir: join(root, 'library'),
-    pipeline: 'faceplugin',
-    workers: 2,
-    create: true,
+  // The library is scanned before the page opens: these tests start from a library with people.
+  s = await openE2eSession('polish', 'e2e-polish', async ({ service, photos }) => {
+    await service.handlers.addFolder({ path: photos });
+    await service.handlers.startScan({});
+    for (let i = 0; i < 3600; i++) {
+      const { scan } = await service.handlers.getLibraryStatus({});
+      if (['done', 'failed', 'cancelled'].includes(scan.state)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
-  await service.handlers.addFolder({ path: photos });
-  await service.handlers.startScan({});
-  for (let i = 0; i < 3600; i++) {
-    const { scan } = await service.handlers.getLibraryStatus({});
-    if (['done', 'failed', 'cancelled'].includes(scan.state)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  bridge = await startBridge({ service, staticDir, validateOutput: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ shots, service, bridge, page, pageErrors } = s);
   page.on('console', (m) => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
@@ -63,10 +48,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  await browser?.close();
-  await bridge?.close();
-  await service?.close();
-  await rm(root, { recursive: true, force: true });
+  await s?.close();
 });
 
 async function largest(): Promise<{ id: number; index: number }> {
