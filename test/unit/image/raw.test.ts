@@ -81,7 +81,8 @@ describe('RAW through the embedded JPEG preview', () => {
     const damaged = join(dir, 'damaged.dng');
     await writeFile(damaged, await sharp(PHOTO).tiff().toBuffer());
     await exiftool('-DNGVersion=1.4.0.0', damaged);
-    for (const run of [decodeImage(path), probeImage(path), decodeImage(damaged)]) {
+    // One at a time: promises made up front could reject before assert.rejects awaits them.
+    for (const run of [() => decodeImage(path), () => probeImage(path), () => decodeImage(damaged)]) {
       await assert.rejects(run, (err: unknown) => {
         assert.ok(err instanceof ImageSkipError, String(err));
         assert.equal(err.reason, 'unsupported-format');
