@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Box, FaceQuality, Landmarks5 } from '../../../../ml/types.ts';
 import { blobOf } from '../blobs.ts';
+import type { FaceRow } from '../rows.ts';
 import type { FaceInput } from '../types.ts';
 import { WRITE_SQL } from './sql.ts';
 
@@ -17,21 +18,10 @@ export interface ManualFaceInput {
   embedderId: string | null;
 }
 
-type FaceParams = {
-  photoId: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  landmarks: string | null;
-  detScore: number | null;
-  qSize: number | null;
-  qSharpness: number | null;
-  qFrontal: number | null;
-  qOverall: number | null;
+/** A faces row as the insert binds it: the stored columns (rows.ts) less those SQLite fills, plus the blobs. */
+type FaceParams = Omit<FaceRow, 'id' | 'source' | 'createdAt'> & {
   embedding: Buffer | null;
   embeddingQ: Buffer | null;
-  embedderId: string | null;
   now: number;
 };
 
