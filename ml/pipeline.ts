@@ -34,8 +34,8 @@ export interface PipelineOptions {
   /** Photos are decoded with their long side at most this (shrink-on-load); default 3072. */
   maxSide?: number | undefined;
   /**
-   * Big photos are decoded shrunk by 1/2, 1/4 or 1/8 (nearly free for JPEG) while the long side
-   * stays at least this; default 1400 (a 12-MP photo's 4032 px become 2016).
+   * Big photos are decoded shrunk by 1/3, 1/5 or 1/9 (nearly free for JPEG, see CHEAP_DIVISORS)
+   * while the long side stays at least this; default 1280 (a 12-MP photo's 4032 px become 1344).
    */
   workingSide?: number | undefined;
   /** Detector score threshold (default depends on the detector). */
@@ -176,7 +176,7 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
     {
       minFaceSize: options.minFaceSize ?? 20,
       maxSide: options.maxSide ?? 3072,
-      workingSide: options.workingSide ?? 1400,
+      workingSide: options.workingSide ?? 1280,
       scoreThreshold: options.scoreThreshold ?? defaultScore,
       nmsIou: 0.3,
     },

@@ -4,23 +4,24 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImageBuffer, targetSide } from '../../../ml/image/decode.ts';
 
-test('targetSide picks the largest free factor that keeps the long side ≥ shrinkTo', () => {
-  assert.equal(targetSide(4032, { shrinkTo: 1400 }), 2016); // 1/2; 1/4 would be 1008
-  assert.equal(targetSide(6000, { shrinkTo: 1400 }), 1500); // 1/4
-  assert.equal(targetSide(12000, { shrinkTo: 1400 }), 1500); // 1/8
-  assert.equal(targetSide(4031, { shrinkTo: 1400 }), 2015); // rounded down, so the 1/2 is not missed
-  assert.equal(targetSide(2000, { shrinkTo: 1400 }), undefined); // 1000 < 1400: full size
-  assert.equal(targetSide(2000, { shrinkTo: 1400, maxSide: 3072 }), 2000);
-  assert.equal(targetSide(4032, { shrinkTo: 1400, maxSide: 1800 }), 1800);
+test('targetSide picks the smallest cheap size (1/3, 1/5, 1/9) that keeps the long side ≥ shrinkTo', () => {
+  assert.equal(targetSide(4032, { shrinkTo: 1280 }), 1344); // 1/3; 1/5 would be 806
+  assert.equal(targetSide(4032, { shrinkTo: 1400 }), undefined); // 1/3 is too small: full size
+  assert.equal(targetSide(6000, { shrinkTo: 1200 }), 1200); // 1/5
+  assert.equal(targetSide(12000, { shrinkTo: 1280 }), 1333); // 1/9
+  assert.equal(targetSide(4031, { shrinkTo: 1280 }), 1343); // rounded down, so the 1/3 is not missed
+  assert.equal(targetSide(2000, { shrinkTo: 1280 }), undefined); // 666 < 1280: full size
+  assert.equal(targetSide(2000, { shrinkTo: 1280, maxSide: 3072 }), 2000);
+  assert.equal(targetSide(4032, { shrinkTo: 1280, maxSide: 1000 }), 1000);
   assert.equal(targetSide(4032, { maxSide: 3072 }), 3072);
   assert.equal(targetSide(4032, {}), undefined);
 });
 
-test('a 4032×3024 JPEG decoded with shrinkTo 1400 is 2016×1512, scale 0.5', async () => {
+test('a 4032×3024 JPEG decoded with shrinkTo 1280 is 1344×1008, scale 1/3', async () => {
   const jpeg = await sharp({ create: { width: 4032, height: 3024, channels: 3, background: '#808080' } })
     .jpeg({ quality: 90 })
     .toBuffer();
-  const img = await decodeImageBuffer(jpeg, { shrinkTo: 1400, maxSide: 3072 });
-  assert.deepEqual([img.width, img.height, img.scale], [2016, 1512, 0.5]);
+  const img = await decodeImageBuffer(jpeg, { shrinkTo: 1280, maxSide: 3072 });
+  assert.deepEqual([img.width, img.height, img.scale], [1344, 1008, 1 / 3]);
   assert.deepEqual([img.originalWidth, img.originalHeight], [4032, 3024]);
 });
