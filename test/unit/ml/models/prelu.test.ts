@@ -13,7 +13,7 @@ import {
   stringField,
   varint,
 } from '../../../../ml/models/onnx-proto.ts';
-import { preluToMax } from '../../../../ml/models/prelu.ts';
+import { rewritePrelu } from '../../../../ml/models/prelu.ts';
 import { ort, verifiedModelPath } from '../../../../ml/models/registry.ts';
 
 const bytes = (xs: number[]): Uint8Array => new Uint8Array(xs);
@@ -73,11 +73,11 @@ async function run(model: Uint8Array, x: Float32Array): Promise<Float32Array> {
   return out.y!.data as Float32Array;
 }
 
-test('PReLU with slopes ≤ 1 (negative ones too) becomes Mul + Max and computes the same', async () => {
+test('PReLU with slopes ≤ 1 (negative ones too) becomes a·x + ReLU((1 − a)·x) and computes the same', async () => {
   const model = preluModel([0.25, -0.5, 1, 0]);
-  const { bytes: rewritten, rewritten: n } = preluToMax(model);
+  const { bytes: rewritten, rewritten: n } = rewritePrelu(model);
   assert.equal(n, 2);
-  assert.deepEqual(opTypes(rewritten), ['Mul', 'Max', 'Relu', 'Mul', 'Max']);
+  assert.deepEqual(opTypes(rewritten), ['Mul', 'Mul', 'Relu', 'Add', 'Relu', 'Mul', 'Mul', 'Relu', 'Add']);
   const x = new Float32Array([-3, -0.5, 0, 2, -1, 1, -2e-3, 5, -7, 7, 0, -0, -4, 4, 1e-30, -1e-30]);
   const expected = [...x].map((v, i) => {
     const a = [0.25, -0.5, 1, 0][Math.floor(i / 4)]!;
@@ -95,18 +95,18 @@ test('PReLU with slopes ≤ 1 (negative ones too) becomes Mul + Max and computes
 
 test('a PReLU with a slope above 1 is kept; a model without PReLU comes back as it was', () => {
   const model = preluModel([0.25, 1.5, 0, 0]);
-  const { bytes: out, rewritten } = preluToMax(model);
+  const { bytes: out, rewritten } = rewritePrelu(model);
   assert.equal(rewritten, 1); // only the second PReLU (slopes 0.5)
-  assert.deepEqual(opTypes(out), ['PRelu', 'Relu', 'Mul', 'Max']);
-  const plain = preluToMax(out);
-  assert.equal(preluToMax(plain.bytes).rewritten, 0);
+  assert.deepEqual(opTypes(out), ['PRelu', 'Relu', 'Mul', 'Mul', 'Relu', 'Add']);
+  const plain = rewritePrelu(out);
+  assert.equal(rewritePrelu(plain.bytes).rewritten, 0);
   const none = concat([intField(1, 7)]);
-  assert.equal(preluToMax(none).bytes, none);
+  assert.equal(rewritePrelu(none).bytes, none);
 });
 
-test("faceplugin's embedder: 32 of 33 PReLUs rewritten, embedding bit-identical on a face-like input", async () => {
+test("faceplugin's embedder: 32 of 33 PReLUs rewritten, the same embedding to float rounding, faster", async () => {
   const original = await readFile(await verifiedModelPath(modelById('faceplugin-feature'), {}));
-  const { bytes: model, rewritten } = preluToMax(flushDenormalWeights(original).bytes);
+  const { bytes: model, rewritten } = rewritePrelu(flushDenormalWeights(original).bytes);
   assert.equal(rewritten, 32); // one layer has a slope of 1.23
   const input = new Float32Array(3 * 112 * 112);
   for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 0.013) * 0.6 + Math.cos(i * 0.37) * 0.3;
@@ -117,6 +117,23 @@ test("faceplugin's embedder: 32 of 33 PReLUs rewritten, embedding bit-identical 
   const vb = (await b.run(feed)).output!.data as Float32Array;
   let diff = 0;
   for (let i = 0; i < va.length; i++) diff = Math.max(diff, Math.abs(va[i]! - vb[i]!));
-  assert.ok(diff < 1e-6, `largest change ${diff}`);
-  await Promise.all([a.release(), b.release()]);
+  assert.ok(diff < 1e-5, `largest change ${diff}`);
+  // Alternating, median of 5 each: measured 17 → 9 ms per crop (both with the weights flushed).
+  const flushedOnly = await ort.InferenceSession.create(flushDenormalWeights(original).bytes, {
+    intraOpNumThreads: 1,
+  });
+  const time = async (s: ort.InferenceSession): Promise<number> => {
+    const t0 = performance.now();
+    await s.run(feed);
+    return performance.now() - t0;
+  };
+  const tp: number[] = [];
+  const tr: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    tp.push(await time(flushedOnly));
+    tr.push(await time(b));
+  }
+  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[2]!;
+  assert.ok(median(tr) < 0.9 * median(tp), `PReLU ${median(tp)} ms vs rewritten ${median(tr)} ms`);
+  await Promise.all([a.release(), b.release(), flushedOnly.release()]);
 });
