@@ -1,4 +1,7 @@
-// Faces down to ~20 px must be found in 12-megapixel photos (multi-scale / tiling).
+// Faces down to ~32 px (the recall bar of `kith bench speed`/`peers`) must be found in 12-megapixel
+// photos. The working image is a third of the photo (ml/image/decode.ts, CHEAP_DIVISORS), so such a
+// face is ~11 px there, at the limit of the detectors' fine passes; faces of 20–30 px, which the
+// half-size decode found, are given up for a decode and detection about twice as fast.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +13,14 @@ import { createPipeline } from '../../ml/pipeline.ts';
 import { needShared, sharedDataDir, sharedModelsDir } from '../helpers/shared.ts';
 
 /**
- * A 4000×3000 grey photo with two real faces pasted, a ~26 px one at `smallAt` and one of
- * `largeSize` × 0.4 px; returns their boxes.
+ * A 4000×3000 grey photo with two real faces pasted, a ~34 px one (~41 px high) at `smallAt` and
+ * one of `largeSize` × 0.4 px; returns their boxes.
  */
 async function twelveMegapixelPhoto(dir: string, largeSize: number, smallAt: readonly [number, number]) {
   const face = join(sharedDataDir, 'lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg');
   // The LFW face occupies roughly the central 100×120 px of the 250×250 image.
-  const small = await sharp(face).resize(64, 64).toBuffer(); // face ≈ 26 px wide
+  const S = 84;
+  const small = await sharp(face).resize(S, S).toBuffer(); // face ≈ 34 px wide
   const large = await sharp(face).resize(largeSize, largeSize).toBuffer();
   const file = join(dir, 'big.jpg');
   const [sx, sy] = smallAt;
@@ -29,7 +33,7 @@ async function twelveMegapixelPhoto(dir: string, largeSize: number, smallAt: rea
     .toFile(file);
   return {
     file,
-    small: { x: sx + 64 * 0.3, y: sy + 64 * 0.28, w: 64 * 0.4, h: 64 * 0.48 },
+    small: { x: sx + S * 0.3, y: sy + S * 0.28, w: S * 0.4, h: S * 0.48 },
     large: { x: 600 + largeSize * 0.3, y: 500 + largeSize * 0.28, w: largeSize * 0.4, h: largeSize * 0.48 },
   };
 }
@@ -42,7 +46,7 @@ const cases = [
   { pipeline: 'yunet-landmarks-faceplugin', largeSize: 300, smallAt: [1900, 600] as const },
 ];
 for (const { pipeline, largeSize, smallAt } of cases) {
-  test(`${pipeline}: finds a ~26 px face and a ${largeSize * 0.4} px face in a 12 MP photo`, {
+  test(`${pipeline}: finds a ~34 px face and a ${largeSize * 0.4} px face in a 12 MP photo`, {
     skip: needShared,
     timeout: 60_000,
   }, async () => {
