@@ -3,18 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { flushDenormalWeights } from '../../../../ml/models/denormals.ts';
 import { modelById } from '../../../../ml/models/manifest.ts';
+import { varint } from '../../../../ml/models/onnx-proto.ts';
 import { loadModelBytes, ort, verifiedModelPath } from '../../../../ml/models/registry.ts';
+import { alternatingMedians } from '../../../helpers/timing.ts';
 
-// A tiny protobuf writer, enough to build ONNX messages by hand.
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 128) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-};
+// A tiny protobuf writer (on number arrays), enough to build ONNX messages by hand.
 const len = (field: number, payload: number[]): number[] => [
   ...varint(field * 8 + 2),
   ...varint(payload.length),
@@ -118,20 +111,12 @@ test("faceplugin's embedder: its 199,914 negligible weights are flushed, the emb
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
   assert.ok(diff < 1e-6, `largest change ${diff}`);
-  // Alternate the two so machine load hits both alike; median of 5 each. Measured ~7× (95 → 14 ms;
+  // Median of 5 each, alternating. Measured ~7× (95 → 14 ms;
   // loadModelBytes also rewrites PReLU, prelu.test.ts).
-  const time = async (s: ort.InferenceSession): Promise<number> => {
-    const t0 = performance.now();
-    await s.run(feed);
-    return performance.now() - t0;
-  };
-  const ts: number[] = [];
-  const tf: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    ts.push(await time(slow));
-    tf.push(await time(fast));
-  }
-  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[2]!;
-  assert.ok(median(ts) > 3 * median(tf), `original ${median(ts)} ms vs flushed ${median(tf)} ms`);
+  const [ts, tf] = await alternatingMedians(
+    () => slow.run(feed),
+    () => fast.run(feed),
+  );
+  assert.ok(ts > 3 * tf, `original ${ts} ms vs flushed ${tf} ms`);
   await Promise.all([slow.release(), fast.release()]);
 });
