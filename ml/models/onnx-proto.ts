@@ -73,6 +73,32 @@ export function* fields(b: Uint8Array, start: number, end: number): Generator<Fi
   }
 }
 
+/** A TensorProto's header and where its float data lies (raw_data or float_data, 4 bytes a value). */
+export interface TensorFields {
+  name: string;
+  dataType: number;
+  dims: number[];
+  data: Field[];
+}
+
+export function readTensor(b: Uint8Array, start: number, end: number): TensorFields {
+  const t: TensorFields = { name: '', dataType: 0, dims: [], data: [] };
+  for (const f of fields(b, start, end)) {
+    if (f.field === ONNX.tensor.name && f.wire === 2) t.name = readString(b, f);
+    else if (f.field === ONNX.tensor.dataType && f.wire === 0) t.dataType = f.value;
+    else if (f.field === ONNX.tensor.dims && f.wire === 0) t.dims.push(f.value);
+    else if (f.field === ONNX.tensor.dims && f.wire === 2) {
+      for (let pos = f.start; pos < f.end; ) {
+        const [d, next] = readVarint(b, pos);
+        t.dims.push(d);
+        pos = next;
+      }
+    } else if (f.field === ONNX.tensor.rawData && f.wire === 2) t.data.push(f);
+    else if (f.field === ONNX.tensor.floatData && (f.wire === 2 || f.wire === 5)) t.data.push(f);
+  }
+  return t;
+}
+
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const encoder = new TextEncoder();
 

@@ -15,7 +15,7 @@ import {
   lengthField,
   ONNX,
   readString,
-  readVarint,
+  readTensor,
   stringField,
   varint,
 } from './onnx-proto.ts';
@@ -48,31 +48,33 @@ interface FloatTensor {
   values: Float32Array | null;
 }
 
-function readInitializer(b: Uint8Array, f: Field): FloatTensor {
-  let name = '';
-  let type = 0;
-  const dims: number[] = [];
-  const data: Field[] = [];
-  for (const g of fields(b, f.start, f.end)) {
-    if (g.field === ONNX.tensor.name && g.wire === 2) name = readString(b, g);
-    else if (g.field === ONNX.tensor.dims && g.wire === 0) dims.push(g.value);
-    else if (g.field === ONNX.tensor.dims && g.wire === 2) {
-      for (let pos = g.start; pos < g.end; ) {
-        const [d, next] = readVarint(b, pos);
-        dims.push(d);
-        pos = next;
-      }
-    } else if (g.field === ONNX.tensor.dataType && g.wire === 0) type = g.value;
-    else if (g.field === ONNX.tensor.rawData && g.wire === 2) data.push(g);
-    else if (g.field === ONNX.tensor.floatData && (g.wire === 2 || g.wire === 5)) data.push(g);
-  }
-  if (type !== ONNX.floatType) return { name, dims, values: null };
+/** The float values of an initializer (null when not float, empty or holding NaN). */
+function floatValues(b: Uint8Array, data: readonly Field[]): Float32Array | null {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const values: number[] = [];
   for (const g of data)
     for (let at = g.start; at + 4 <= g.end; at += 4) values.push(view.getFloat32(at, true));
-  const ok = values.length > 0 && values.every((v) => !Number.isNaN(v));
-  return { name, dims, values: ok ? Float32Array.from(values) : null };
+  return values.length > 0 && values.every((v) => !Number.isNaN(v)) ? Float32Array.from(values) : null;
+}
+
+/** PReLU slope initializers by name (only those: a model's other weights are not read). */
+function slopeTensors(b: Uint8Array, graph: Field): Map<string, FloatTensor> {
+  const wanted = new Set<string>();
+  for (const f of fields(b, graph.start, graph.end)) {
+    if (f.field !== ONNX.graph.node || f.wire !== 2) continue;
+    const node = readNode(b, f);
+    if (node.opType === 'PRelu' && node.inputs[1]) wanted.add(node.inputs[1]);
+  }
+  const found = new Map<string, FloatTensor>();
+  if (wanted.size === 0) return found;
+  for (const f of fields(b, graph.start, graph.end)) {
+    if (f.field !== ONNX.graph.initializer || f.wire !== 2) continue;
+    const t = readTensor(b, f.start, f.end);
+    if (!wanted.has(t.name)) continue;
+    const values = t.dataType === ONNX.floatType ? floatValues(b, t.data) : null;
+    found.set(t.name, { name: t.name, dims: t.dims, values });
+  }
+  return found;
 }
 
 function encodeFloatTensor(name: string, dims: readonly number[], values: Float32Array): Uint8Array {
@@ -88,13 +90,8 @@ function encodeFloatTensor(name: string, dims: readonly number[], values: Float3
 }
 
 function rewriteGraph(b: Uint8Array, graph: Field): { bytes: Uint8Array; rewritten: number } | null {
-  const initializers = new Map<string, FloatTensor>();
-  for (const f of fields(b, graph.start, graph.end)) {
-    if (f.field === ONNX.graph.initializer && f.wire === 2) {
-      const t = readInitializer(b, f);
-      initializers.set(t.name, t);
-    }
-  }
+  const initializers = slopeTensors(b, graph);
+  if (initializers.size === 0) return null;
   const parts: Uint8Array[] = [];
   const added: Uint8Array[] = [];
   let rewritten = 0;
