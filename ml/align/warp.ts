@@ -103,15 +103,25 @@ export function warpSimilarity(img: RgbImage, t: Similarity, outW: number, outH:
       const o = (v * outW + u) * 3;
       if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
         // Interior (almost every pixel of a face crop): all four neighbours exist.
+        // Channels unrolled and rounded as floor(v + 0.5) (= Math.round for v ≥ 0): this loop runs
+        // for every pixel of every face crop.
         const i00 = y0 * stride + x0 * 3;
         const i01 = i00 + stride;
-        for (let ch = 0; ch < 3; ch++) {
-          const p00 = data[i00 + ch]!;
-          const p01 = data[i01 + ch]!;
-          const top = p00 + (data[i00 + 3 + ch]! - p00) * fx;
-          const bottom = p01 + (data[i01 + 3 + ch]! - p01) * fx;
-          out[o + ch] = Math.round(top + (bottom - top) * fy);
-        }
+        const a0 = data[i00]!;
+        const a1 = data[i00 + 1]!;
+        const a2 = data[i00 + 2]!;
+        const c0 = data[i01]!;
+        const c1 = data[i01 + 1]!;
+        const c2 = data[i01 + 2]!;
+        const t0 = a0 + (data[i00 + 3]! - a0) * fx;
+        const t1 = a1 + (data[i00 + 4]! - a1) * fx;
+        const t2 = a2 + (data[i00 + 5]! - a2) * fx;
+        const b0 = c0 + (data[i01 + 3]! - c0) * fx;
+        const b1 = c1 + (data[i01 + 4]! - c1) * fx;
+        const b2 = c2 + (data[i01 + 5]! - c2) * fx;
+        out[o] = (t0 + (b0 - t0) * fy + 0.5) | 0;
+        out[o + 1] = (t1 + (b1 - t1) * fy + 0.5) | 0;
+        out[o + 2] = (t2 + (b2 - t2) * fy + 0.5) | 0;
         continue;
       }
       for (let ch = 0; ch < 3; ch++) {
