@@ -198,8 +198,9 @@ export interface PipelineEntry {
  * Measured with `kith bench lfw` on lfw-dev and `kith bench speed` on wider-dev (see README):
  * YuNet finds far more faces in group photos than RFB-320. YuNet's own 5 points + the faceplugin
  * embedding (99.37%) is the default: the 68-point landmark passes add 0.10 points of LFW accuracy
- * (99.47%, within one standard error) for about a fifth more CPU time per photo. MobileFaceNet
- * with the mirrored crop is ~15% faster again at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%).
+ * (99.47%, within one standard error) for more CPU time per photo. MobileFaceNet with the mirrored
+ * crop costs about as much (2 × ~5 ms vs ~9 ms a face on one thread, once the faceplugin weights are
+ * prepared: registry.ts loadModelBytes) at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%).
  */
 export const PIPELINES: readonly PipelineEntry[] = [
   {
