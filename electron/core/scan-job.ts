@@ -74,7 +74,9 @@ export async function updatePeople(
   threshold: number,
   clustering: 'auto' | 'full' | 'incremental' = 'auto',
 ): Promise<PeopleUpdate | null> {
-  const startedAt = Date.now();
+  // After every face stored so far, even one stored in this same millisecond: otherwise the next
+  // scan, finding nothing new, still counted that face as new and regrouped (a race a fast scan hit).
+  const startedAt = Math.max(Date.now(), (library.read.lastFaceCreatedAt() ?? 0) + 1);
   const since = library.read.getSetting(GROUPED_AT_SETTING);
   // A library grouped before this setting existed: every face in no person is a candidate, once.
   const newFaces =

@@ -133,6 +133,11 @@ export class LibraryReader {
     return this.#faces.createdSince(ms);
   }
 
+  /** When the newest face was stored (epoch milliseconds), or null with no face. */
+  lastFaceCreatedAt(): number | null {
+    return this.#faces.lastCreatedAt();
+  }
+
   /** Pipelines that analysed this library's photos, most photos first. */
   pipelineCounts(): Array<{ pipelineId: string; photos: number }> {
     return this.#faces.pipelineCounts();

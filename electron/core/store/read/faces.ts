@@ -60,6 +60,7 @@ export class FaceReads {
   readonly #embeddings;
   readonly #embedderCounts;
   readonly #createdSince;
+  readonly #lastCreated;
   readonly #pipelineCounts;
   readonly #unassigned;
   readonly #unassignedCount;
@@ -74,6 +75,7 @@ export class FaceReads {
     this.#embeddings = db.prepare<EmbeddingParams, [number, number, number, Buffer]>(q.embeddings).raw();
     this.#embedderCounts = db.prepare<[], { embedderId: string; faces: number }>(q.embedderCounts);
     this.#createdSince = db.prepare<[number], number>(q.facesCreatedSince).pluck();
+    this.#lastCreated = db.prepare<[], number | null>(q.lastFaceCreatedAt).pluck();
     this.#pipelineCounts = db.prepare<[], { pipelineId: string; photos: number }>(q.pipelineCounts);
     this.#unassigned = db.prepare<[], UnassignedFaceRow>(q.unassignedFaces);
     this.#unassignedCount = db.prepare<[], number>(q.unassignedCount).pluck();
@@ -136,6 +138,10 @@ export class FaceReads {
         row: (k: number) => buf.subarray(k * d, (k + 1) * d),
       };
     })();
+  }
+
+  lastCreatedAt(): number | null {
+    return this.#lastCreated.get() ?? null;
   }
 
   createdSince(ms: number): number[] {

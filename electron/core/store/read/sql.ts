@@ -111,6 +111,7 @@ export const READ_SQL = {
   userAssignments: `SELECT face_id AS faceId, person_id AS personId FROM assignments WHERE source = 'user'
     ORDER BY face_id`,
   facesCreatedSince: 'SELECT id FROM faces WHERE created_at >= ? ORDER BY id',
+  lastFaceCreatedAt: 'SELECT MAX(created_at) FROM faces',
   pipelineCounts: `SELECT pipeline_id AS pipelineId, count(*) AS photos FROM photos
     WHERE analyzed_at IS NOT NULL AND pipeline_id IS NOT NULL GROUP BY pipeline_id ORDER BY photos DESC, pipeline_id`,
   embedderCounts: `SELECT embedder_id AS embedderId, count(*) AS faces FROM faces
