@@ -127,7 +127,6 @@ export class LibraryReader {
     return this.#faces.embeddings(embedderId, options);
   }
 
-  /** Embedders with faces in this library, most faces first (the first is the one people use). */
   /** Ids of the faces stored at or after `ms` (epoch milliseconds). */
   listFaceIdsCreatedSince(ms: number): number[] {
     return this.#faces.createdSince(ms);
@@ -143,6 +142,7 @@ export class LibraryReader {
     return this.#faces.pipelineCounts();
   }
 
+  /** Embedders with faces in this library, most faces first (the first is the one people use). */
   embedderCounts(): Array<{ embedderId: string; faces: number }> {
     return this.#faces.embedderCounts();
   }
