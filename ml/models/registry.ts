@@ -81,8 +81,7 @@ export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
   return join(dir, entry.source.file);
 }
 
-/** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
-// 'auto' verifies a pipeline's files and each session verifies its file again: hash a given
+// 'auto' and the model listings verify a pipeline's files more than once: hash a given
 // (path, size, mtime) once per process. A replaced file has a new mtime and is hashed anew.
 const hashes = new Map<string, string>();
 
@@ -97,12 +96,8 @@ async function hashOnce(path: string): Promise<string> {
   return hash;
 }
 
-export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
-  if (entry.source.kind === 'fusion') {
-    const paths = [];
-    for (const p of entry.source.parts) paths.push(await verifiedModelPath(modelById(p.model), loc));
-    return paths.join(' + ');
-  }
+/** The model file's path, or a ModelFileError naming it and the expected hash when it is missing. */
+function existingModelPath(entry: ModelEntry, loc: ModelLocation): string {
   const path = modelPath(entry, loc);
   if (!existsSync(path)) {
     throw new ModelFileError(
@@ -110,33 +105,41 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
       path,
     );
   }
-  const actual = await hashOnce(path);
+  return path;
+}
+
+function checkHash(entry: ModelEntry, path: string, actual: string): void {
   if (actual !== entry.sha256) {
     throw new ModelFileError(
       `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). Replace it with the published file.`,
       path,
     );
   }
+}
+
+/** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
+export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): Promise<string> {
+  if (entry.source.kind === 'fusion') {
+    const paths = [];
+    for (const p of entry.source.parts) paths.push(await verifiedModelPath(modelById(p.model), loc));
+    return paths.join(' + ');
+  }
+  const path = existingModelPath(entry, loc);
+  checkHash(entry, path, await hashOnce(path));
   return path;
 }
 
 /**
- * The model's bytes as the session runs them: read once, checked against the manifest's sha256
+ * The model's bytes as the session runs them: read once and checked against the manifest's sha256
  * (the bytes that run are the bytes checked, even if the file is replaced meanwhile), then made
  * fast on the CPU without changing what it computes: negligible and subnormal weights set to zero
  * (denormals.ts) and PReLU in a form ORT vectorises (prelu.ts). faceplugin's embedder: 100 → 9 ms
  * per face on one thread, the same embeddings to float rounding.
  */
 export async function loadModelBytes(entry: ModelEntry, loc: ModelLocation): Promise<Uint8Array> {
-  const path = await verifiedModelPath(entry, loc);
+  const path = existingModelPath(entry, loc);
   const bytes = await readFile(path);
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== entry.sha256) {
-    throw new ModelFileError(
-      `Model file ${path} changed while it was loaded: sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}").`,
-      path,
-    );
-  }
+  checkHash(entry, path, createHash('sha256').update(bytes).digest('hex'));
   return rewritePrelu(flushDenormalWeights(bytes).bytes).bytes;
 }
 
