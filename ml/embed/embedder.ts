@@ -9,6 +9,12 @@ import { l2Normalize } from './vector.ts';
 
 export interface EmbedResult {
   embedding: Float32Array;
+  /**
+   * The embedding of the same crop without the anti-artefact blur, when it was measured (small
+   * faces): its squared distance to `embedding` estimates the face's noise (see ml/embed/noise.ts).
+   * Wrappers (fusion, projection) map it exactly as they map `embedding`.
+   */
+  unblurred?: Float32Array;
   /** The aligned crop (RGB), used for the sharpness measure and thumbnails. */
   crop: RgbImage;
 }

@@ -48,6 +48,12 @@ export interface ModelEntry {
    * kept only where `kith bench lfw` shows it pays (MobileFaceNet: 99.00% → 99.23%).
    */
   flip?: boolean;
+  /**
+   * Embedders: how much of a face's measured noise (ml/embed/noise.ts) is forgiven in each distance
+   * it takes part in: d' = d − k·(noise_a + noise_b). 0 or unset: none. Calibrated with
+   * `kith bench cluster --degrade` (see README).
+   */
+  noiseSlack?: number;
   licence: string;
   /** Where the file was published (for the model manager's download and for provenance). */
   url: string;
