@@ -3,11 +3,12 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cluster } from '../ml/cluster/index.ts';
+import { slackOf } from '../ml/embed/noise.ts';
 import type { Degrade } from '../ml/image/degrade.ts';
 import { bcubedScores, pairwiseScores } from '../ml/metrics/clustering.ts';
 import { modelById, pipelineById } from '../ml/models/manifest.ts';
 import { resolvePipeline } from '../ml/models/registry.ts';
-import { type BenchImageOptions, embedCentralFaces } from './lfw.ts';
+import { type BenchImageOptions, benchNoiseSlack, embedCentralFaces } from './lfw.ts';
 import { crossFitProject, int8RoundTrip } from './project.ts';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
@@ -20,6 +21,8 @@ export interface ClusterBenchResult {
   /** With `--project N`: the dimensions clustered (each half of the identities projected by a PCA of the other). */
   projected_dim?: number;
   threshold: number;
+  /** k of the per-face noise slack (ml/embed/noise.ts); 0 = plain distances. */
+  noise_slack: number;
   linkage: 'average';
   pairwise_f: number;
   pairwise_precision: number;
@@ -37,7 +40,14 @@ export interface ClusterBenchResult {
   cluster_seconds: number;
   /** Embedding + clustering. */
   seconds: number;
-  sweep?: Array<{ threshold: number; pairwise_f: number; bcubed_f: number; clusters: number }>;
+  sweep?: Array<{
+    threshold: number;
+    pairwise_f: number;
+    pairwise_precision: number;
+    pairwise_recall: number;
+    bcubed_f: number;
+    clusters: number;
+  }>;
 }
 
 export interface ClusterBenchOptions extends BenchImageOptions {
@@ -76,7 +86,7 @@ export async function benchCluster(
   if (images.length === 0) throw new Error(`No identity folders with images under ${dataDir}`);
   const entry = await resolvePipeline(options.pipeline ?? 'auto', { modelsDir: options.modelsDir });
   const embedder = modelById(pipelineById(entry.id).embedder);
-  const { pipeline, embeddings, noFace } = await embedCentralFaces(
+  const { pipeline, embeddings, noise, noFace } = await embedCentralFaces(
     dataDir,
     images.map((i) => i.file),
     { ...options, pipeline: entry.id },
@@ -94,6 +104,11 @@ export async function benchCluster(
     return ids.get(i.identity)!;
   });
   let dim = fullDim;
+  const k = benchNoiseSlack(options, pipeline.embedderId);
+  const slack = slackOf(
+    Float32Array.from(kept, (i) => noise.get(i.file) ?? 0),
+    k,
+  );
   // With --project: two halves of the identities, each projected by a PCA fitted on the other
   // (then int8) and clustered on its own, since the two projections are different spaces.
   const half = truth.map((t) => (options.project ? t % 2 : 0));
@@ -113,7 +128,13 @@ export async function benchCluster(
       rows.forEach((k, i) => {
         part.set(data.subarray(k * dim, (k + 1) * dim), i * dim);
       });
-      const r = await cluster(part, { dim, threshold: t, linkage: 'average', minClusterSize: 2 });
+      const r = await cluster(part, {
+        dim,
+        threshold: t,
+        linkage: 'average',
+        minClusterSize: 2,
+        ...(k > 0 ? { slack: Float32Array.from(rows, (r) => slack[r]!) } : {}),
+      });
       rows.forEach((k, i) => {
         const l = r.labels[i]!;
         labels[k] = l < 0 ? -1 : l + clusters;
@@ -128,11 +149,18 @@ export async function benchCluster(
       count: kept.length,
       embedder: pipeline.embedderId,
       identities: [...ids.keys()],
+      noise: true,
     });
     const labels = Buffer.from(truth.buffer);
+    const noiseOf = Float32Array.from(kept, (i) => noise.get(i.file) ?? 0);
     await writeFile(
       options.saveEmbeddings,
-      Buffer.concat([Buffer.from(`${header}\n`), labels, Buffer.from(data.buffer)]),
+      Buffer.concat([
+        Buffer.from(`${header}\n`),
+        labels,
+        Buffer.from(data.buffer),
+        Buffer.from(noiseOf.buffer),
+      ]),
     );
   }
   const threshold = options.threshold ?? embedder.clusterThreshold ?? embedder.threshold ?? 1;
@@ -146,7 +174,14 @@ export async function benchCluster(
   const sweep = [];
   for (const t of options.sweep ?? []) {
     const s = await score(t);
-    sweep.push({ threshold: t, pairwise_f: s.pw.f, bcubed_f: s.b3.f, clusters: s.r.clusters });
+    sweep.push({
+      threshold: t,
+      pairwise_f: s.pw.f,
+      pairwise_precision: s.pw.precision,
+      pairwise_recall: s.pw.recall,
+      bcubed_f: s.b3.f,
+      clusters: s.r.clusters,
+    });
   }
   return {
     pipeline: pipeline.id,
@@ -154,6 +189,7 @@ export async function benchCluster(
     ...(options.degrade ? { degrade: options.degrade } : {}),
     ...(options.project ? { projected_dim: options.project } : {}),
     threshold,
+    noise_slack: k,
     linkage: 'average',
     pairwise_f: main.pw.f,
     pairwise_precision: main.pw.precision,

@@ -3,10 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RgbImage } from '../ml/align/warp.ts';
+import { MAX_NOISE } from '../ml/embed/noise.ts';
 import { quantizeInt8, squaredL2Int8 } from '../ml/embed/quantize.ts';
 import { squaredL2 } from '../ml/embed/vector.ts';
 import { decodeImage } from '../ml/image/decode.ts';
 import { type Degrade, decodeDegraded } from '../ml/image/degrade.ts';
+import { MODELS } from '../ml/models/manifest.ts';
 import { createPipeline, type KithPipeline, type PipelineOptions } from '../ml/pipeline.ts';
 import type { DetectedFace } from '../ml/types.ts';
 import { projectedPairs } from './project.ts';
@@ -37,6 +39,16 @@ export interface BenchImageOptions extends PipelineOptions {
   degrade?: Degrade | undefined;
   /** Also score the embedding PCA-projected to this many dimensions, int8 (cross-fitted). */
   project?: number | undefined;
+  /**
+   * k of the noise slack, d' = d − k·(noise_a + noise_b) (ml/embed/noise.ts); default the
+   * embedder's calibrated `noiseSlack`, 0 = plain distances.
+   */
+  noiseSlack?: number | undefined;
+}
+
+/** The noise slack a benchmark applies: the option, else the embedder's manifest value, else 0. */
+export function benchNoiseSlack(options: BenchImageOptions, embedderId: string): number {
+  return options.noiseSlack ?? MODELS.find((m) => m.id === embedderId)?.noiseSlack ?? 0;
 }
 
 /**
@@ -51,10 +63,13 @@ export async function embedCentralFaces(
 ): Promise<{
   pipeline: { id: string; embedderId: string };
   embeddings: Map<string, Float32Array>;
+  /** Measured noise per file (0 where not measured). */
+  noise: Map<string, number>;
   noFace: number;
 }> {
   const pipeline: KithPipeline = await createPipeline(options);
   const embeddings = new Map<string, Float32Array>();
+  const noise = new Map<string, number>();
   let noFace = 0;
   try {
     for (const [i, file] of files.entries()) {
@@ -68,14 +83,17 @@ export async function embedCentralFaces(
         rgb.width,
         rgb.height,
       );
-      if (face) embeddings.set(file, (await pipeline.embedFace(rgb, face)).embedding);
-      else noFace++;
+      if (face) {
+        const analysed = await pipeline.embedFace(rgb, face);
+        embeddings.set(file, analysed.embedding);
+        noise.set(file, analysed.noise ?? 0);
+      } else noFace++;
       onProgress?.(i + 1, files.length);
     }
   } finally {
     await pipeline.close();
   }
-  return { pipeline: { id: pipeline.id, embedderId: pipeline.embedderId }, embeddings, noFace };
+  return { pipeline: { id: pipeline.id, embedderId: pipeline.embedderId }, embeddings, noise, noFace };
 }
 
 export interface LfwBenchResult {
@@ -86,6 +104,8 @@ export interface LfwBenchResult {
   images: number;
   /** Images where no face was found even at a low threshold (their pairs count as errors). */
   no_face: number;
+  /** k of the noise slack the distances forgave (0 = plain distances; the projected form: plain). */
+  noise_slack: number;
   accuracy: number;
   accuracy_se: number;
   tar_at_far_0_001: number;
@@ -113,13 +133,26 @@ export async function benchLfw(
     ...new Set(pairs.flatMap((p) => [lfwImagePath(p.a.name, p.a.index), lfwImagePath(p.b.name, p.b.index)])),
   ];
   const start = performance.now();
-  const { pipeline, embeddings, noFace } = await embedCentralFaces(dataDir, files, options, onProgress);
+  const { pipeline, embeddings, noise, noFace } = await embedCentralFaces(
+    dataDir,
+    files,
+    options,
+    onProgress,
+  );
   const seconds = (performance.now() - start) / 1000;
+  const k = benchNoiseSlack(options, pipeline.embedderId);
+  const slack = (file: string): number => k * Math.min(MAX_NOISE, noise.get(file) ?? 0);
   const score = (dist: (a: Float32Array, b: Float32Array) => number): ScoredPair[] =>
     pairs.map((p) => {
-      const a = embeddings.get(lfwImagePath(p.a.name, p.a.index));
-      const b = embeddings.get(lfwImagePath(p.b.name, p.b.index));
-      return { fold: p.fold, same: p.same, distance: a && b ? dist(a, b) : Number.NaN };
+      const fa = lfwImagePath(p.a.name, p.a.index);
+      const fb = lfwImagePath(p.b.name, p.b.index);
+      const a = embeddings.get(fa);
+      const b = embeddings.get(fb);
+      return {
+        fold: p.fold,
+        same: p.same,
+        distance: a && b ? dist(a, b) - slack(fa) - slack(fb) : Number.NaN,
+      };
     });
   const f = evaluateFolds(score(squaredL2), folds);
   const q = evaluateFolds(
@@ -135,6 +168,7 @@ export async function benchLfw(
     ...(options.degrade ? { degrade: options.degrade } : {}),
     images: files.length,
     no_face: noFace,
+    noise_slack: k,
     accuracy: f.accuracy,
     accuracy_se: f.accuracySe,
     tar_at_far_0_001: f.tarAtFar001,

@@ -8,11 +8,13 @@ import { BENCH_PEERS_USAGE } from './cli/bench-peers.ts';
 const USAGE = `Usage: kith bench <benchmark> [options]
 
 Benchmarks:
-  bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--degrade scale=S,quality=Q] [--project N] [--json]
+  bench lfw --data DIR [--pipeline ID] [--models-dir DIR] [--degrade scale=S,quality=Q] [--project N]
+              [--noise-slack K] [--json]
                    LFW verification through the app's own decode, detect, align and embed.
   bench speed --data DIR [--long-side N] [--pipeline ID] [--models-dir DIR] [--workers N] [--limit N] [--json]
                    End-to-end photos/s and faces/s into SQLite, time per stage, recall against WIDER FACE.
-  bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--save-embeddings F] [--json]
+  bench cluster --data DIR [--pipeline ID] [--models-dir DIR] [--threshold T] [--sweep T,T…] [--save-embeddings F]
+              [--degrade scale=S,quality=Q] [--project N] [--noise-slack K] [--json]
                    People-view clustering of an identity-per-folder data set: pairwise and BCubed F.
   bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
                    Clustering and recognition at library scale on synthetic embeddings.

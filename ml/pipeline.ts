@@ -13,6 +13,7 @@ import {
 } from './detect/detectors.ts';
 import { createEmbedder } from './embed/create.ts';
 import type { FaceEmbedder } from './embed/embedder.ts';
+import { faceNoise } from './embed/noise.ts';
 import { type DecodedImage, decodeImage } from './image/decode.ts';
 import { closeRawReader } from './image/raw.ts';
 import { modelById } from './models/manifest.ts';
@@ -97,7 +98,7 @@ export class KithPipeline implements FacePipeline {
   /** Align + embed + quality for one detected face, in the image's own pixels. */
   async embedFace(img: RgbImage, face: DetectedFace): Promise<AnalyzedFace> {
     const t0 = performance.now();
-    const { embedding, crop } = await this.embedder.embed(img, face.landmarks);
+    const { embedding, crop, unblurred } = await this.embedder.embed(img, face.landmarks);
     this.times.embed += performance.now() - t0;
     const t1 = performance.now();
     const sharpness = laplacianVariance(crop.data, crop.width, crop.height);
@@ -108,7 +109,8 @@ export class KithPipeline implements FacePipeline {
       frontalScore(face.landmarks),
     );
     this.times.align += performance.now() - t1;
-    return { box: face.box, landmarks: face.landmarks, quality, embedding };
+    const noise = unblurred ? faceNoise(embedding, unblurred) : 0;
+    return { box: face.box, landmarks: face.landmarks, quality, embedding, noise };
   }
 
   #toOriginal(f: AnalyzedFace, s: number): AnalyzedFace {

@@ -47,6 +47,8 @@ export interface AnalyzedFace {
   quality: FaceQuality;
   /** L2-normalised embedding (length = the embedder's size). */
   embedding: Float32Array;
+  /** Measured embedding noise (ml/embed/noise.ts); absent or 0 when not measured (large faces, other embedders). */
+  noise?: number | undefined;
 }
 
 /** What the pipeline learns from one photo. */

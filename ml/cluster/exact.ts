@@ -40,6 +40,7 @@ export async function clusterExact(
   const { m } = prep;
   const { dim, threshold } = options;
   const linkage = options.linkage ?? 'average';
+  const slack = options.slack;
   const D = new Float64Array((m * (m - 1)) / 2);
   if (linkage === 'single') D.fill(Number.POSITIVE_INFINITY);
 
@@ -60,6 +61,7 @@ export async function clusterExact(
         const diff = embeddings[oa + k]! - embeddings[ob + k]!;
         s += diff * diff;
       }
+      if (slack) s -= slack[faces[p]!]! + slack[faces[q]!]!;
       const idx = ca < cb ? pairIndex(ca, cb, m) : pairIndex(cb, ca, m);
       if (linkage === 'average') D[idx]! += s;
       else if (linkage === 'single') D[idx] = Math.min(D[idx]!, s);

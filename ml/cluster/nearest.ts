@@ -93,6 +93,13 @@ export interface NearestPeopleOptions {
   queryGroupOf?: Int32Array | undefined;
   /** Flat pairs [newFace, person] that never match ("not this person", remembered forever). */
   forbidden?: Int32Array | undefined;
+  /**
+   * Per-face slack (ClusterOptions.slack) of the library faces and of the new faces: a pair votes
+   * when d − slack_lib − slack_new ≤ threshold, and votes rank by that distance. The k + 4 screened
+   * candidates are still the nearest by plain distance.
+   */
+  librarySlack?: Float32Array | undefined;
+  querySlack?: Float32Array | undefined;
 }
 
 export interface NearestPeopleResult {
@@ -126,6 +133,12 @@ export function nearestPeople(
   const k = Math.max(1, Math.floor(options.k ?? 5));
   const minVotes = options.minVotes ?? 1;
   const { threshold, personOf } = options;
+  const librarySlack = options.librarySlack;
+  const querySlack = options.querySlack;
+  let maxLibrarySlack = 0;
+  if (librarySlack) for (let f = 0; f < n; f++) maxLibrarySlack = Math.max(maxLibrarySlack, librarySlack[f]!);
+  /** The plain-distance reach of query row i: its threshold widened by the most slack it can meet. */
+  const reachOf = (i: number): number => threshold + (querySlack?.[i] ?? 0) + maxLibrarySlack;
 
   // k nearest voting faces per query by screened int8 distance (k + 4 kept, then made exact).
   const keep = k + 4;
@@ -164,7 +177,7 @@ export function nearestPeople(
       const nd = Math.min(LIBRARY_BLOCK, n - b);
       const cuts = new Int32Array(kernel.memory.buffer, CUTS_OFF, nq);
       for (let t = 0; t < rows; t++) {
-        cuts[t] = cutFor(t, Math.min(threshold + slackMax(t), nearD[(a + t) * keep + keep - 1]!));
+        cuts[t] = cutFor(t, Math.min(reachOf(a + t) + slackMax(t), nearD[(a + t) * keep + keep - 1]!));
       }
       cuts.fill(NO_CUT, rows);
       kernel.dotsAbove(0, nq, libraryOffset + b * stride, nd, stride, CUTS_OFF, IDX_OFF, RAW_OFF, COUNTS_OFF);
@@ -179,7 +192,8 @@ export function nearestPeople(
         const l1 = qL1[t]!;
         const base = row * keep;
         let worst = nearD[base + keep - 1]!;
-        let cut = cutFor(t, Math.min(threshold + slackMax(t), worst));
+        const reach = reachOf(row);
+        let cut = cutFor(t, Math.min(reach + slackMax(t), worst));
         const ro = t * nd;
         for (let e = ro; e < ro + counts[t]!; e++) {
           const raw = out[e]!;
@@ -188,7 +202,7 @@ export function nearestPeople(
           if (personOf[lib]! < 0) continue;
           const inv = index.inverse[lib]!;
           const approx = ni + index.norm2[lib]! - 2 * raw * qi * inv;
-          if (approx > threshold + 2 * (l1 * (inv / 2) + (qi / 2) * index.l1Max) + 1e-5 || approx >= worst)
+          if (approx > reach + 2 * (l1 * (inv / 2) + (qi / 2) * index.l1Max) + 1e-5 || approx >= worst)
             continue;
           // Insert into the sorted list of `keep`.
           let at = keep - 1;
@@ -200,7 +214,7 @@ export function nearestPeople(
           nearD[base + at] = approx;
           nearId[base + at] = lib;
           worst = nearD[base + keep - 1]!;
-          cut = cutFor(t, Math.min(threshold + slackMax(t), worst));
+          cut = cutFor(t, Math.min(reach + slackMax(t), worst));
         }
       }
     }
@@ -245,7 +259,8 @@ export function nearestPeople(
         const diff = queries[i * dim + x]! - index.embeddings[lib * dim + x]!;
         s += diff * diff;
       }
-      if (s <= threshold) exact.push({ d: s, person: personOf[lib]! });
+      const d = s - (querySlack?.[i] ?? 0) - (librarySlack?.[lib] ?? 0);
+      if (d <= threshold) exact.push({ d, person: personOf[lib]! });
     }
     exact.sort((x, y) => x.d - y.d);
     const tally = new Map<number, { person: number; votes: number; distance: number }>();

@@ -80,6 +80,11 @@ export async function clusterScalable(
   const faces = new Int32Array(participating);
   for (let f = 0, i = 0; f < prep.n; f++) if (prep.comp[f]! >= 0) faces[i++] = f;
   const exactGraphMaxFaces = options.exactGraphMaxFaces ?? SCALABLE_DEFAULTS.exactGraphMaxFaces;
+  // With slack, pairs up to threshold + 2·max(slack) can be within the threshold once slackened.
+  let maxSlack = 0;
+  if (options.slack) for (const f of faces) maxSlack = Math.max(maxSlack, options.slack[f]!);
+  const slack = maxSlack > 0 && options.slack ? { of: options.slack, widen: 2 * maxSlack } : undefined;
+  const graphThreshold = options.threshold + (slack?.widen ?? 0);
   const graphOptions = {
     neighbors: options.neighbors ?? SCALABLE_DEFAULTS.neighbors,
     maxEdges: Number.POSITIVE_INFINITY,
@@ -94,12 +99,12 @@ export async function clusterScalable(
           embeddings,
           options.dim,
           faces,
-          options.threshold,
+          graphThreshold,
           { ...graphOptions, neighbors: Number.POSITIVE_INFINITY, maxEdges: SCALABLE_DEFAULTS.maxEdges },
           ticker,
         )
       : undefined;
-  edges ??= await candidateGraph(embeddings, options.dim, faces, options.threshold, graphOptions, ticker);
+  edges ??= await candidateGraph(embeddings, options.dim, faces, graphThreshold, graphOptions, ticker);
   if (!edges) throw new Error('unreachable: a capped graph is always built');
   const { finalOf, merges } = await agglomerateSparse(
     prep,
@@ -109,6 +114,7 @@ export async function clusterScalable(
     linkage,
     options.threshold,
     ticker,
+    slack,
   );
   const { labels, clusters } = finalLabels(prep, finalOf, options.minClusterSize ?? 1);
   return { labels, clusters, merges, droppedMustLinks: prep.droppedMustLinks };

@@ -17,6 +17,28 @@ export interface FaceEdges {
   count: number;
 }
 
+/**
+ * Per-face slack (ml/embed/noise.ts): every face distance is taken as d − slack_a − slack_b, and
+ * `widen` = 2·max(slack) is how far beyond the threshold the graph was built, so an edge's bound
+ * less `widen` is a lower bound of its slackened distance. Zero slack: `widen` 0, distances as is.
+ */
+export interface FaceSlack {
+  of: Float32Array;
+  widen: number;
+}
+
+/** Squared L2 between faces a and b less their slack. */
+function slackDistance(
+  x: Float32Array,
+  a: number,
+  b: number,
+  dim: number,
+  slack: FaceSlack | undefined,
+): number {
+  const d = squaredDistance(x, a, b, dim);
+  return slack ? d - slack.of[a]! - slack.of[b]! : d;
+}
+
 /** Entry count marking a pair that may never merge (cannot-link, or complete linkage blocked). */
 const BLOCKED = -1;
 const INF = Number.POSITIVE_INFINITY;
@@ -195,13 +217,19 @@ class ClusterHeap {
 }
 
 /** The edges with exact distances, keeping those within the threshold (complete linkage needs them). */
-function exactEdges(edges: EdgeBuckets, embeddings: Float32Array, dim: number, threshold: number): FaceEdges {
+function exactEdges(
+  edges: EdgeBuckets,
+  embeddings: Float32Array,
+  dim: number,
+  threshold: number,
+  slack: FaceSlack | undefined,
+): FaceEdges {
   const a = new Int32Array(edges.count);
   const b = new Int32Array(edges.count);
   const dist = new Float32Array(edges.count);
   let count = 0;
   for (const edge = edges.cursor(); edge.bound !== INF; edge.advance()) {
-    const d = squaredDistance(embeddings, edge.a, edge.b, dim);
+    const d = slackDistance(embeddings, edge.a, edge.b, dim, slack);
     if (d > threshold) continue;
     a[count] = edge.a;
     b[count] = edge.b;
@@ -581,8 +609,10 @@ async function agglomerateLazy(
   average: boolean,
   threshold: number,
   ticker: Ticker,
+  slack: FaceSlack | undefined,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
   const { m, comp } = prep;
+  const widen = slack?.widen ?? 0;
   const parent = Int32Array.from({ length: m }, (_, i) => i);
   const find = (x: number): number => {
     while (parent[x] !== x) {
@@ -610,6 +640,8 @@ async function agglomerateLazy(
           acc[k]! += v;
           sq += v * v;
         }
+        // A face's slack enters every pair it is in once: carried as part of its squared norm.
+        if (slack) sq -= slack.of[prep.compFaces[p]!]!;
       }
       for (let k = 0; k < dim; k++) means[c * dim + k] = acc[k]! / size[c]!;
       meanSq[c] = sq / size[c]!;
@@ -667,7 +699,7 @@ async function agglomerateLazy(
 
   let merges = 0;
   for (;;) {
-    const edgeBound = edge.bound;
+    const edgeBound = edge.bound - widen;
     const heapTop = heap.length > 0 ? heap.topValue : INF;
     if (edgeBound <= heapTop) {
       // An edge first: turn it into an exact entry unless its faces are already together.
@@ -679,13 +711,15 @@ async function agglomerateLazy(
       const b = find(comp[fb]!);
       if (a === b) continue;
       if (!average) {
-        const d = squaredDistance(embeddings, fa, fb, dim);
+        const d = slackDistance(embeddings, fa, fb, dim, slack);
         if (d <= threshold) heap.push(d, a, b, clock);
         continue;
       }
       if (current(a, b)) continue;
       const d =
-        size[a] === 1 && size[b] === 1 ? squaredDistance(embeddings, fa, fb, dim) : averageDistance(a, b);
+        size[a] === 1 && size[b] === 1
+          ? slackDistance(embeddings, fa, fb, dim, slack)
+          : averageDistance(a, b);
       made(a, b, clock + 1);
       if (d <= threshold) heap.push(d, a, b, clock + 1);
       continue;
@@ -759,8 +793,9 @@ export function agglomerateSparse(
   linkage: Linkage,
   threshold: number,
   ticker: Ticker,
+  slack?: FaceSlack | undefined,
 ): Promise<{ finalOf: Int32Array; merges: number }> {
   if (linkage === 'complete')
-    return agglomerateComplete(prep, exactEdges(edges, embeddings, dim, threshold), threshold, ticker);
-  return agglomerateLazy(prep, edges, embeddings, dim, linkage === 'average', threshold, ticker);
+    return agglomerateComplete(prep, exactEdges(edges, embeddings, dim, threshold, slack), threshold, ticker);
+  return agglomerateLazy(prep, edges, embeddings, dim, linkage === 'average', threshold, ticker, slack);
 }

@@ -50,6 +50,12 @@ export interface ClusterOptions {
    */
   quality?: Float32Array | undefined;
   minQuality?: number | undefined;
+  /**
+   * Per-face slack ≥ 0 in squared-L2 units (k·noise, ml/embed/noise.ts): every face distance is
+   * taken as d − slack_a − slack_b, so noisy faces join at a looser effective threshold. Average
+   * linkage then compares the mean slackened distance, i.e. d̄ − mean slack of each cluster.
+   */
+  slack?: Float32Array | undefined;
   onProgress?: ((progress: ClusterProgress) => void) | undefined;
   /** Checked between batches of work; an abort rejects with the signal's reason. */
   signal?: AbortSignal | undefined;

@@ -15,14 +15,18 @@ export function createEmbedder(
 ): { embedder: FaceEmbedder; sessions: ModelSession[] } {
   if (entry.source.kind !== 'fusion') {
     const s = session(entry.id);
-    return { embedder: new Embedder(s, flip ?? entry.flip ?? false), sessions: [s] };
+    return {
+      embedder: new Embedder(s, flip ?? entry.flip ?? false, (entry.noiseSlack ?? 0) > 0),
+      sessions: [s],
+    };
   }
   const sessions: ModelSession[] = [];
   const parts = entry.source.parts.map((p) => {
     const s = session(p.model);
     sessions.push(s);
     const part = modelById(p.model);
-    return { embedder: new Embedder(s, flip ?? entry.flip ?? part.flip ?? false), weight: p.weight };
+    const denoise = (part.noiseSlack ?? 0) > 0;
+    return { embedder: new Embedder(s, flip ?? entry.flip ?? part.flip ?? false, denoise), weight: p.weight };
   });
   return { embedder: new FusedEmbedder(parts), sessions };
 }

@@ -1,10 +1,11 @@
 // Aligned-crop embedding: 5 points → similarity onto the ArcFace template → 112×112 crop →
 // CNN → L2-normalised vector.
-import { ARCFACE_112, estimateSimilarity } from '../align/similarity.ts';
+import { ARCFACE_112, estimateSimilarity, similarityScale } from '../align/similarity.ts';
 import { type RgbImage, warpSimilarity } from '../align/warp.ts';
 import { toPlanarTensor } from '../image/tensor.ts';
 import { type ModelSession, ort } from '../models/registry.ts';
 import type { Landmarks5 } from '../types.ts';
+import { BLUR_SIGMA_PHOTO_PX, gaussianBlurRgb, NOISE_MIN_SCALE } from './noise.ts';
 import { l2Normalize } from './vector.ts';
 
 export interface EmbedResult {
@@ -26,8 +27,18 @@ export interface FaceEmbedder {
 }
 
 export function alignFace(img: RgbImage, landmarks: Landmarks5, size = 112): RgbImage {
+  return alignFaceScaled(img, landmarks, size).crop;
+}
+
+/** The aligned crop and its magnification (crop pixels per photo pixel). */
+function alignFaceScaled(
+  img: RgbImage,
+  landmarks: Landmarks5,
+  size: number,
+): { crop: RgbImage; scale: number } {
   const template = ARCFACE_112.map(([x, y]) => [(x * size) / 112, (y * size) / 112] as const);
-  return warpSimilarity(img, estimateSimilarity(landmarks, template), size, size);
+  const t = estimateSimilarity(landmarks, template);
+  return { crop: warpSimilarity(img, t, size, size), scale: similarityScale(t) };
 }
 
 function flipHorizontal(img: RgbImage): RgbImage {
@@ -49,6 +60,11 @@ export class Embedder implements FaceEmbedder {
     private readonly model: ModelSession,
     /** Also embed the mirrored crop and add the two vectors (a standard, cheap accuracy gain). */
     private readonly flip = false,
+    /**
+     * Blur the crop slightly and, for small faces, measure the noise (ml/embed/noise.ts): on for
+     * embedders with a calibrated `noiseSlack`.
+     */
+    private readonly denoise = false,
   ) {}
 
   get size(): number {
@@ -68,13 +84,21 @@ export class Embedder implements FaceEmbedder {
     return Float32Array.from(out[e.outputs[0]!]!.data as Float32Array);
   }
 
-  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
-    const crop = alignFace(img, landmarks, this.model.entry.input.width);
+  /** The crop's embedding, plus its mirror's when `flip`, L2-normalised. */
+  async #embedCrop(crop: RgbImage): Promise<Float32Array> {
     const v = await this.#run(crop);
     if (this.flip) {
       const m = await this.#run(flipHorizontal(crop));
       for (let i = 0; i < v.length; i++) v[i]! += m[i]!;
     }
-    return { embedding: l2Normalize(v), crop };
+    return l2Normalize(v);
+  }
+
+  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
+    const { crop, scale } = alignFaceScaled(img, landmarks, this.model.entry.input.width);
+    if (!this.denoise) return { embedding: await this.#embedCrop(crop), crop };
+    const embedding = await this.#embedCrop(gaussianBlurRgb(crop, BLUR_SIGMA_PHOTO_PX * scale));
+    if (scale < NOISE_MIN_SCALE) return { embedding, crop };
+    return { embedding, crop, unblurred: await this.#embedCrop(crop) };
   }
 }

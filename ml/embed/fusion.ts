@@ -38,12 +38,18 @@ export class FusedEmbedder implements FaceEmbedder {
   async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
     const results: EmbedResult[] = [];
     for (const p of this.parts) results.push(await p.embedder.embed(img, landmarks));
-    return {
-      embedding: fuseEmbeddings(
-        results.map((r) => r.embedding),
-        this.parts.map((p) => p.weight),
-      ),
-      crop: results[0]!.crop,
-    };
+    const weights = this.parts.map((p) => p.weight);
+    const embedding = fuseEmbeddings(
+      results.map((r) => r.embedding),
+      weights,
+    );
+    // A part without its own unblurred embedding contributes its blurred one (no noise from it).
+    const unblurred = results.some((r) => r.unblurred)
+      ? fuseEmbeddings(
+          results.map((r) => r.unblurred ?? r.embedding),
+          weights,
+        )
+      : undefined;
+    return { embedding, crop: results[0]!.crop, ...(unblurred ? { unblurred } : {}) };
   }
 }

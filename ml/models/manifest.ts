@@ -105,6 +105,7 @@ export const MODELS: readonly ModelEntry[] = [
     alignment: 'arcface-112',
     threshold: 1.47,
     clusterThreshold: 1.15,
+    noiseSlack: 0.5,
     licence: 'MIT (npm package); weights exported from a third-party project, training data undocumented',
     url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
   },

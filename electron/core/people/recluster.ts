@@ -7,6 +7,7 @@ import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.t
 import { admitClusters } from './admission.ts';
 import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
+import { faceSlack } from './slack.ts';
 
 export interface ReclusterOptions {
   embedderId: string;
@@ -128,6 +129,7 @@ export async function recluster(library: Library, options: ReclusterOptions): Pr
     minClusterSize: options.minClusterSize ?? 2,
     quality,
     minQuality: options.minQuality ?? 0.25,
+    slack: faceSlack(m),
     signal: options.signal,
   };
   const clustered = await cluster(m.data, clusterOptions);

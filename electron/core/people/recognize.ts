@@ -6,6 +6,7 @@ import type { Library } from '../store/library.ts';
 import { admitClusters, REJECTED_FACTOR } from './admission.ts';
 import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
+import { faceSlack } from './slack.ts';
 
 export interface RecognizeOptions {
   embedderId: string;
@@ -98,7 +99,10 @@ export async function recognizeNewFaces(
   voters.forEach((r, v) => {
     voterData.set(m.row(r), v * m.dim);
   });
+  const slack = faceSlack(m);
   const matched = nearestPeople(buildFaceIndex(voterData, m.dim), queries, {
+    librarySlack: slack && Float32Array.from(voters, (r) => slack[r]!),
+    querySlack: slack && Float32Array.from(queryRows, (r) => slack[r]!),
     threshold: options.threshold,
     personOf: Int32Array.from(voters, (r) => personOf[r]!),
     k: options.k ?? 5,
@@ -134,6 +138,7 @@ export async function recognizeNewFaces(
           threshold: options.threshold,
           linkage: 'average',
           minClusterSize: options.minClusterSize ?? 2,
+          slack: slack && Float32Array.from(rest, (q) => slack[queryRows[q]!]!),
           constraints: {
             groupOf: Int32Array.from(rest, (q) => m.photoIds[queryRows[q]!]!),
             cannotLink: Int32Array.from(restCannot),

@@ -11,7 +11,7 @@ export type PhotoRow = Photo;
 
 export const FACE_COLUMNS = `id, photo_id AS photoId, source, x, y, w, h, landmarks, det_score AS detScore,
   q_size AS qSize, q_sharpness AS qSharpness, q_frontal AS qFrontal, q_overall AS qOverall,
-  embedder_id AS embedderId, created_at AS createdAt`;
+  noise, embedder_id AS embedderId, created_at AS createdAt`;
 
 export interface FaceRow {
   id: number;
@@ -27,6 +27,8 @@ export interface FaceRow {
   qSharpness: number | null;
   qFrontal: number | null;
   qOverall: number | null;
+  /** Measured embedding noise (ml/embed/noise.ts); null = not measured. */
+  noise: number | null;
   embedderId: string | null;
   createdAt: number;
 }

@@ -73,6 +73,8 @@ export interface EmbeddingMatrix {
   photoIds: Int32Array;
   /** q_overall per face, aligned with faceIds. */
   quality: Float32Array;
+  /** Measured embedding noise per face (ml/embed/noise.ts), 0 where not measured. */
+  noise: Float32Array;
   data: Float32Array;
   row(i: number): Float32Array;
 }

@@ -60,6 +60,44 @@ describe('exact and scalable agglomerative clustering', () => {
     assert.ok(adjustedRandIndex(exact.labels, s.labels) > 0.9, 'the synthetic people are found');
   });
 
+  it('with per-face slack, equal the textbook loop on slackened distances, all linkages', async () => {
+    for (let trial = 0; trial < 12; trial++) {
+      const linkage = LINKAGES[trial % 3]!;
+      const n = 14 + ((trial * 5) % 26);
+      const x = blobs(n, dim, 2 + (trial % 3), 1.1, 300 + trial);
+      const r = mulberry32(900 + trial);
+      // Some faces noisy (slack up to 0.2), most clean (0), as in a real library.
+      const slack = Float32Array.from({ length: n }, () => (r() < 0.4 ? 0.2 * r() : 0));
+      const threshold = [0.7, 1.0][trial % 2]!;
+      const constraints = trial % 3 === 2 ? randomConstraints(n, 700 + trial) : undefined;
+      const expected = naiveCluster(x, dim, {
+        threshold,
+        linkage,
+        slack,
+        ...(constraints && { constraints }),
+      });
+      const options = { dim, threshold, linkage, constraints, slack };
+      const exact = await clusterExact(x, options);
+      assert.deepEqual([...exact.labels], [...expected], `exact, trial ${trial} (${linkage})`);
+      const scalable = await clusterScalable(x, { ...options, neighbors: Number.POSITIVE_INFINITY });
+      assert.deepEqual([...scalable.labels], [...expected], `scalable, trial ${trial} (${linkage})`);
+      // The default scalable graph (all pairs within the widened threshold) too.
+      const graph = await clusterScalable(x, options);
+      assert.deepEqual([...graph.labels], [...expected], `scalable graph, trial ${trial} (${linkage})`);
+    }
+  });
+
+  it('slack joins two faces only when it covers the excess over the threshold', async () => {
+    // Two faces at squared distance 1.3; threshold 1.15: the excess is 0.15.
+    const x = Float32Array.from([0, 0, Math.sqrt(1.3), 0]);
+    const run = (a: number, b: number) =>
+      clusterExact(x, { dim: 2, threshold: 1.15, slack: Float32Array.from([a, b]) });
+    assert.equal((await run(0, 0)).clusters, 2);
+    assert.equal((await run(0.07, 0.07)).clusters, 2, '0.14 of slack is not enough');
+    assert.equal((await run(0.08, 0.08)).clusters, 1, '0.16 is');
+    assert.equal((await run(0.16, 0)).clusters, 1, 'one noisy face carries it alone');
+  });
+
   it('numbers clusters largest first and reports merges', async () => {
     const s = syntheticEmbeddings({ n: 400, seed: 3 });
     const r = await clusterScalable(s.embeddings, { dim: s.dim, threshold: 1.0 });

@@ -66,6 +66,22 @@ describe('nearestPeople (k-NN recognition)', () => {
     assert.ok(Number.isNaN(r.distance[1]!));
   });
 
+  it('slack lets a noisy face vote from beyond the plain threshold, by its slackened distance', () => {
+    // Library faces at 0 (person 7) and 3 (person 8); the query at 0.75 is 0.5625 from person 7.
+    const index = buildFaceIndex(line(0, 3), 2);
+    const personOf = Int32Array.from([7, 8]);
+    const plain = nearestPeople(index, line(0.75), { threshold: 0.5, personOf });
+    assert.deepEqual([...plain.person], [-1]);
+    const noisy = nearestPeople(index, line(0.75), {
+      threshold: 0.5,
+      personOf,
+      querySlack: Float32Array.from([0.05]),
+      librarySlack: Float32Array.from([0.02, 0]),
+    });
+    assert.deepEqual([...noisy.person], [7]);
+    assert.ok(Math.abs(noisy.distance[0]! - (0.5625 - 0.07)) < 1e-5);
+  });
+
   it('never joins a person the face is forbidden from, nor one already in its photo', () => {
     // Library: person 1 near 0, person 2 near 0.3.
     const index = buildFaceIndex(line(0, 0.05, 0.3), 2);

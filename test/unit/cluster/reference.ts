@@ -10,6 +10,8 @@ export interface NaiveOptions {
   minClusterSize?: number;
   quality?: Float32Array;
   minQuality?: number;
+  /** Per-face slack: every face distance is taken as d − slack_a − slack_b. */
+  slack?: Float32Array;
 }
 
 /** Faces that may never share a cluster, as a predicate. */
@@ -35,7 +37,7 @@ export function naiveCluster(x: Float32Array, dim: number, o: NaiveOptions): Int
   const d = (a: number, b: number) => {
     let s = 0;
     for (let k = 0; k < dim; k++) s += (x[a * dim + k]! - x[b * dim + k]!) ** 2;
-    return s;
+    return o.slack ? s - o.slack[a]! - o.slack[b]! : s;
   };
   const cannot = cannotLinkOf(o.constraints);
   const inMust = new Set(o.constraints?.mustLink ?? []);

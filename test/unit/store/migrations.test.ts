@@ -82,6 +82,23 @@ const fixtures: Record<number, { seed(db: Database.Database): void; check(db: Da
       assert.equal(db.prepare<[], number>('SELECT count(*) FROM assignments').pluck().get(), 1);
     },
   },
+  // v2 → v3: faces.noise; existing faces read as not measured (NULL), new ones store it, ≥ 0 only.
+  2: {
+    seed(db) {
+      db.exec(`
+        INSERT INTO photos (id, path, size, mtime_ms, status, created_at, updated_at) VALUES (1, '/a.jpg', 1, 1, 'analyzed', 0, 0);
+        INSERT INTO faces (id, photo_id, source, x, y, w, h, created_at) VALUES (1, 1, 'manual', 0, 0, 10, 10, 0);
+      `);
+    },
+    check(db) {
+      assert.equal(db.prepare<[], number | null>('SELECT noise FROM faces WHERE id = 1').pluck().get(), null);
+      db.exec(
+        `INSERT INTO faces (id, photo_id, source, x, y, w, h, noise, created_at) VALUES (2, 1, 'manual', 0, 0, 10, 10, 0.05, 0)`,
+      );
+      assert.equal(db.prepare<[], number>('SELECT noise FROM faces WHERE id = 2').pluck().get(), 0.05);
+      assert.throws(() => db.exec(`UPDATE faces SET noise = -1 WHERE id = 2`), /CHECK constraint failed/);
+    },
+  },
 };
 
 function freshDb(t: { after(fn: () => void): void }): Database.Database {

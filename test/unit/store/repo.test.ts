@@ -90,7 +90,10 @@ describe('query plans', () => {
 describe('photos and faces', () => {
   test('recordAnalysis stores the photo and its faces; embeddings read back as float32 views', (t) => {
     const lib = open(t);
-    const { photoId, faceIds } = lib.write.recordAnalysis(file('/p/a.jpg'), analysis([face(1), face(2)]));
+    const { photoId, faceIds } = lib.write.recordAnalysis(
+      file('/p/a.jpg'),
+      analysis([face(1), { ...face(2), noise: 0.04 }]),
+    );
     const photo = lib.read.getPhoto(photoId)!;
     assert.equal(photo.status, 'analyzed');
     assert.equal(photo.pipelineId, 'test');
@@ -109,6 +112,7 @@ describe('photos and faces', () => {
     assert.deepEqual(Array.from(m.photoIds), [photoId, photoId]);
     assert.deepEqual(Array.from(m.row(1)), Array.from(unitVector(2)));
     assert.equal(m.row(0).buffer, m.data.buffer, 'rows are views, not copies');
+    assert.deepEqual(Array.from(m.noise), [0, Math.fround(0.04)], 'noise read back; not measured = 0');
     const q = lib.db
       .prepare<[number], Buffer>('SELECT embedding_q FROM faces WHERE id = ?')
       .pluck()

@@ -72,7 +72,9 @@ export class FaceReads {
     this.#onPhoto = db.prepare<[number], FaceLookup>(q.faceOnPhoto);
     this.#exists = db.prepare<[number], number>(q.faceExists).pluck();
     this.#embeddingCount = db.prepare<EmbeddingParams, number>(q.embeddingCount).pluck();
-    this.#embeddings = db.prepare<EmbeddingParams, [number, number, number, Buffer]>(q.embeddings).raw();
+    this.#embeddings = db
+      .prepare<EmbeddingParams, [number, number, number, number | null, Buffer]>(q.embeddings)
+      .raw();
     this.#embedderCounts = db.prepare<[], { embedderId: string; faces: number }>(q.embedderCounts);
     this.#createdSince = db.prepare<[number], number>(q.facesCreatedSince).pluck();
     this.#lastCreated = db.prepare<[], number | null>(q.lastFaceCreatedAt).pluck();
@@ -108,10 +110,11 @@ export class FaceReads {
       const faceIds = new Int32Array(count);
       const photoIds = new Int32Array(count);
       const quality = new Float32Array(count);
+      const noise = new Float32Array(count);
       let dim = 0;
       let data = new Float32Array(0);
       let i = 0;
-      for (const [faceId, photoId, q, blob] of this.#embeddings.iterate(params)) {
+      for (const [faceId, photoId, q, faceNoise, blob] of this.#embeddings.iterate(params)) {
         const v = float32Of(blob);
         if (i === 0) {
           dim = v.length;
@@ -123,6 +126,7 @@ export class FaceReads {
         faceIds[i] = faceId;
         photoIds[i] = photoId;
         quality[i] = q;
+        noise[i] = faceNoise ?? 0;
         i++;
       }
       const d = dim;
@@ -134,6 +138,7 @@ export class FaceReads {
         faceIds,
         photoIds,
         quality,
+        noise,
         data,
         row: (k: number) => buf.subarray(k * d, (k + 1) * d),
       };

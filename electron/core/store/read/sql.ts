@@ -92,7 +92,7 @@ export const READ_SQL = {
     WHERE status = 'skipped' ORDER BY path`,
   facesOfPhoto: `SELECT ${FACE_COLUMNS} FROM faces WHERE photo_id = ? ORDER BY id`,
   embeddingCount: `SELECT count(*) ${EMBEDDING_WHERE}`,
-  embeddings: `SELECT f.id, f.photo_id, f.q_overall, f.embedding ${EMBEDDING_WHERE} ORDER BY f.id`,
+  embeddings: `SELECT f.id, f.photo_id, f.q_overall, f.noise, f.embedding ${EMBEDDING_WHERE} ORDER BY f.id`,
   people: `SELECT ${PERSON_COLUMNS} FROM people p
     LEFT JOIN assignments a ON a.person_id = p.id LEFT JOIN faces f ON f.id = a.face_id
     WHERE @includeHidden OR p.hidden = 0

@@ -16,6 +16,8 @@ export interface ManualFaceInput {
   embedding: Float32Array | null;
   embeddingQ: Int8Array | null;
   embedderId: string | null;
+  /** Measured embedding noise of the drawn face, when its embedder measures it. */
+  noise?: number | undefined;
 }
 
 /** A faces row as the insert binds it: the stored columns (rows.ts) less those SQLite fills, plus the blobs. */
@@ -45,18 +47,18 @@ export class FaceWrites {
     this.#insertDetected = db
       .prepare<FaceParams, number>(
         `INSERT INTO faces (photo_id, source, x, y, w, h, landmarks, det_score, q_size, q_sharpness,
-           q_frontal, q_overall, embedding, embedding_q, embedder_id, created_at)
+           q_frontal, q_overall, noise, embedding, embedding_q, embedder_id, created_at)
          VALUES (@photoId, 'detected', @x, @y, @w, @h, @landmarks, @detScore, @qSize, @qSharpness,
-           @qFrontal, @qOverall, @embedding, @embeddingQ, @embedderId, @now)
+           @qFrontal, @qOverall, @noise, @embedding, @embeddingQ, @embedderId, @now)
          RETURNING id`,
       )
       .pluck();
     this.#insertManual = db
       .prepare<FaceParams & { id: number | null }, number>(
         `INSERT INTO faces (id, photo_id, source, x, y, w, h, landmarks, det_score, q_size, q_sharpness,
-           q_frontal, q_overall, embedding, embedding_q, embedder_id, created_at)
+           q_frontal, q_overall, noise, embedding, embedding_q, embedder_id, created_at)
          VALUES (@id, @photoId, 'manual', @x, @y, @w, @h, @landmarks, @detScore, @qSize, @qSharpness,
-           @qFrontal, @qOverall, @embedding, @embeddingQ, @embedderId, @now)
+           @qFrontal, @qOverall, @noise, @embedding, @embeddingQ, @embedderId, @now)
          RETURNING id`,
       )
       .pluck();
@@ -102,6 +104,7 @@ export class FaceWrites {
       qSharpness: f.quality.sharpness,
       qFrontal: f.quality.frontal,
       qOverall: f.quality.overall,
+      noise: f.noise ?? null,
       embedding: blobOf(f.embedding),
       embeddingQ: blobOf(f.embeddingQ),
       embedderId,
@@ -130,6 +133,7 @@ export class FaceWrites {
       qSharpness: f.quality?.sharpness ?? null,
       qFrontal: f.quality?.frontal ?? null,
       qOverall: f.quality?.overall ?? null,
+      noise: f.noise ?? null,
       embedding: f.embedding && blobOf(f.embedding),
       embeddingQ: f.embeddingQ && blobOf(f.embeddingQ),
       embedderId: f.embedderId,

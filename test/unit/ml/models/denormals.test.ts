@@ -111,12 +111,13 @@ test("faceplugin's embedder: its 199,914 negligible weights are flushed, the emb
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
   assert.ok(diff < 1e-6, `largest change ${diff}`);
-  // Median of 5 each, alternating. Measured ~7× (95 → 14 ms;
-  // loadModelBytes also rewrites PReLU, prelu.test.ts).
+  // Median of 5 each, alternating. Measured ~7× on an Intel Xeon (95 → 14 ms) but ~1.7× on an AMD
+  // EPYC (10 → 6 ms), whose subnormal arithmetic is cheap; loadModelBytes also rewrites PReLU
+  // (prelu.test.ts). The bar holds on both.
   const [ts, tf] = await alternatingMedians(
     () => slow.run(feed),
     () => fast.run(feed),
   );
-  assert.ok(ts > 3 * tf, `original ${ts} ms vs flushed ${tf} ms`);
+  assert.ok(ts > 1.3 * tf, `original ${ts} ms vs flushed ${tf} ms`);
   await Promise.all([slow.release(), fast.release()]);
 });

@@ -1,0 +1,112 @@
+// [Note: face noise] Small, over-compressed faces (thumbnails, messenger forwards) embed with much
+// more scatter than clean ones: on lfw-dev at half size + JPEG q20, same-person distances roughly
+// double while different-person ones barely move, so one fixed threshold either splits such people
+// or merges clean ones. Two cheap measures help, both from `kith bench cluster --degrade`:
+//  - the crop is embedded after a slight Gaussian blur of σ = 0.6 photo pixels (block artefacts
+//    are high-frequency; the face is not): clean faces lose nothing;
+//  - the squared distance between the blurred and the unblurred crop's embeddings measures how much
+//    the embedding rides on those artefacts: on lfw-dev its 90th percentile is 0.009 for clean faces
+//    and its 10th percentile 0.037 for degraded ones. It is the face's "noise", and distances
+//    forgive it: d' = d − k·(noise_a + noise_b), k = the embedder's `noiseSlack`. Noise adds to a
+//    squared distance the same way (E‖a − b‖² = signal + σ²_a + σ²_b), which is why the correction
+//    is additive per face, and why average linkage can carry it as a per-cluster mean.
+// Calibrated on lfw-dev at half size + JPEG q20 (`kith bench cluster --degrade scale=0.5,quality=20
+// --noise-slack K --sweep …`): faceplugin's k = 0.5 keeps pairwise precision ≥ 0.99 at the usual
+// threshold 1.15. σ 0.9 instead of 0.6 reached the same F at that precision (half of lfw-dev), so
+// the milder blur stays.
+import type { RgbImage } from '../align/warp.ts';
+
+/** Blur applied to every crop, in photo pixels (scaled by the crop's magnification). */
+export const BLUR_SIGMA_PHOTO_PX = 0.6;
+/**
+ * The unblurred embedding (a second inference) is only measured for faces magnified at least this
+ * much into the crop (a face whose 5 points span less than ~75 photo pixels): larger faces carry
+ * few artefacts at crop scale, and their blur is under half a crop pixel.
+ */
+export const NOISE_MIN_SCALE = 0.75;
+/** Noise is clipped to this before any slack: it bounds how far a threshold graph must widen. */
+export const MAX_NOISE = 0.2;
+
+/** A normalised 1-D Gaussian kernel of radius ⌈3σ⌉. */
+export function gaussianKernel(sigma: number): Float32Array {
+  const r = Math.max(1, Math.ceil(3 * sigma));
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) {
+    const v = Math.exp(-(i * i) / (2 * sigma * sigma));
+    k[i + r] = v;
+    sum += v;
+  }
+  for (let i = 0; i < k.length; i++) k[i]! /= sum;
+  return k;
+}
+
+/**
+ * Separable Gaussian blur of an RGB image, edges clamped (as sharp/libvips' blur). σ ≤ 0.05
+ * returns the image unchanged.
+ */
+export function gaussianBlurRgb(img: RgbImage, sigma: number): RgbImage {
+  if (!(sigma > 0.05)) return img;
+  const k = gaussianKernel(sigma);
+  const r = (k.length - 1) / 2;
+  const { width: w, height: h, data } = img;
+  const tmp = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = -r; i <= r; i++) {
+        const xx = Math.min(w - 1, Math.max(0, x + i));
+        const o = (y * w + xx) * 3;
+        const kv = k[i + r]!;
+        s0 += kv * data[o]!;
+        s1 += kv * data[o + 1]!;
+        s2 += kv * data[o + 2]!;
+      }
+      const o = (y * w + x) * 3;
+      tmp[o] = s0;
+      tmp[o + 1] = s1;
+      tmp[o + 2] = s2;
+    }
+  }
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = -r; i <= r; i++) {
+        const yy = Math.min(h - 1, Math.max(0, y + i));
+        const o = (yy * w + x) * 3;
+        const kv = k[i + r]!;
+        s0 += kv * tmp[o]!;
+        s1 += kv * tmp[o + 1]!;
+        s2 += kv * tmp[o + 2]!;
+      }
+      const o = (y * w + x) * 3;
+      out[o] = Math.round(s0);
+      out[o + 1] = Math.round(s1);
+      out[o + 2] = Math.round(s2);
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** The face's noise from its two embeddings (squared L2), clipped to [0, MAX_NOISE]. */
+export function faceNoise(blurred: Float32Array, unblurred: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < blurred.length; i++) s += (blurred[i]! - unblurred[i]!) ** 2;
+  return Math.min(MAX_NOISE, s);
+}
+
+/** Per-face slack for clustering: k·noise (noise NaN or missing counts as 0). */
+export function slackOf(noise: Float32Array, k: number): Float32Array {
+  const out = new Float32Array(noise.length);
+  if (!(k > 0)) return out;
+  for (let i = 0; i < noise.length; i++) {
+    const v = noise[i]!;
+    out[i] = Number.isFinite(v) && v > 0 ? k * Math.min(MAX_NOISE, v) : 0;
+  }
+  return out;
+}
