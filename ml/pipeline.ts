@@ -12,8 +12,8 @@ import {
   YunetDetector,
 } from './detect/detectors.ts';
 import { createEmbedder } from './embed/create.ts';
-import type { FaceEmbedder } from './embed/embedder.ts';
-import { faceNoise } from './embed/noise.ts';
+import type { EmbedOptions, FaceEmbedder } from './embed/embedder.ts';
+import { faceNoise, NOISE_MAX_PHOTO_SIDE } from './embed/noise.ts';
 import { type DecodedImage, decodeImage } from './image/decode.ts';
 import { closeRawReader } from './image/raw.ts';
 import { modelById } from './models/manifest.ts';
@@ -86,7 +86,8 @@ export class KithPipeline implements FacePipeline {
     });
     this.times.detect += performance.now() - t1;
     const faces: AnalyzedFace[] = [];
-    for (const f of found) faces.push(this.#toOriginal(await this.embedFace(rgb, f), s));
+    const measureNoise = Math.max(img.originalWidth, img.originalHeight) < NOISE_MAX_PHOTO_SIDE;
+    for (const f of found) faces.push(this.#toOriginal(await this.embedFace(rgb, f, { measureNoise }), s));
     return { width: img.originalWidth, height: img.originalHeight, takenAt: img.takenAt, faces };
   }
 
@@ -96,9 +97,9 @@ export class KithPipeline implements FacePipeline {
   }
 
   /** Align + embed + quality for one detected face, in the image's own pixels. */
-  async embedFace(img: RgbImage, face: DetectedFace): Promise<AnalyzedFace> {
+  async embedFace(img: RgbImage, face: DetectedFace, options?: EmbedOptions): Promise<AnalyzedFace> {
     const t0 = performance.now();
-    const { embedding, crop, unblurred } = await this.embedder.embed(img, face.landmarks);
+    const { embedding, crop, unblurred } = await this.embedder.embed(img, face.landmarks, options);
     this.times.embed += performance.now() - t0;
     const t1 = performance.now();
     const sharpness = laplacianVariance(crop.data, crop.width, crop.height);
@@ -109,8 +110,8 @@ export class KithPipeline implements FacePipeline {
       frontalScore(face.landmarks),
     );
     this.times.align += performance.now() - t1;
-    const noise = unblurred ? faceNoise(embedding, unblurred) : 0;
-    return { box: face.box, landmarks: face.landmarks, quality, embedding, noise };
+    const analysed = { box: face.box, landmarks: face.landmarks, quality, embedding };
+    return unblurred ? { ...analysed, noise: faceNoise(embedding, unblurred) } : analysed;
   }
 
   #toOriginal(f: AnalyzedFace, s: number): AnalyzedFace {

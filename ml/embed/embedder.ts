@@ -21,9 +21,14 @@ export interface EmbedResult {
 }
 
 /** What the pipeline needs from an embedder: one model (`Embedder`) or a fusion of several. */
+export interface EmbedOptions {
+  /** Measure the face's noise when the embedder can (default true); see NOISE_MAX_PHOTO_SIDE. */
+  measureNoise?: boolean | undefined;
+}
+
 export interface FaceEmbedder {
   readonly size: number;
-  embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult>;
+  embed(img: RgbImage, landmarks: Landmarks5, options?: EmbedOptions): Promise<EmbedResult>;
 }
 
 export function alignFace(img: RgbImage, landmarks: Landmarks5, size = 112): RgbImage {
@@ -94,11 +99,11 @@ export class Embedder implements FaceEmbedder {
     return l2Normalize(v);
   }
 
-  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
+  async embed(img: RgbImage, landmarks: Landmarks5, options: EmbedOptions = {}): Promise<EmbedResult> {
     const { crop, scale } = alignFaceScaled(img, landmarks, this.model.entry.input.width);
     if (!this.denoise) return { embedding: await this.#embedCrop(crop), crop };
     const embedding = await this.#embedCrop(gaussianBlurRgb(crop, BLUR_SIGMA_PHOTO_PX * scale));
-    if (scale < NOISE_MIN_SCALE) return { embedding, crop };
+    if (scale < NOISE_MIN_SCALE || options.measureNoise === false) return { embedding, crop };
     return { embedding, crop, unblurred: await this.#embedCrop(crop) };
   }
 }

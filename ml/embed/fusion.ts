@@ -4,7 +4,7 @@
 // int8 form work on it unchanged.
 import type { RgbImage } from '../align/warp.ts';
 import type { Landmarks5 } from '../types.ts';
-import type { EmbedResult, FaceEmbedder } from './embedder.ts';
+import type { EmbedOptions, EmbedResult, FaceEmbedder } from './embedder.ts';
 import { l2Normalize } from './vector.ts';
 
 /** Concatenates √wᵢ · vᵢ/‖vᵢ‖; weights must be positive and sum to 1. */
@@ -35,9 +35,9 @@ export class FusedEmbedder implements FaceEmbedder {
     return this.parts.reduce((s, p) => s + p.embedder.size, 0);
   }
 
-  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
+  async embed(img: RgbImage, landmarks: Landmarks5, options?: EmbedOptions): Promise<EmbedResult> {
     const results: EmbedResult[] = [];
-    for (const p of this.parts) results.push(await p.embedder.embed(img, landmarks));
+    for (const p of this.parts) results.push(await p.embedder.embed(img, landmarks, options));
     const weights = this.parts.map((p) => p.weight);
     const embedding = fuseEmbeddings(
       results.map((r) => r.embedding),

@@ -24,6 +24,12 @@ export const BLUR_SIGMA_PHOTO_PX = 0.6;
  * few artefacts at crop scale, and their blur is under half a crop pixel.
  */
 export const NOISE_MIN_SCALE = 0.75;
+/**
+ * Photos this big (long side, original pixels) are camera originals: their faces are not measured.
+ * Heavy compression comes with small copies (messengers send ≤ 2,560 px), and on a 12-MP photo's
+ * many small faces the second inference would cost a good part of the phone-photo speed.
+ */
+export const NOISE_MAX_PHOTO_SIDE = 3000;
 /** Noise is clipped to this before any slack: it bounds how far a threshold graph must widen. */
 export const MAX_NOISE = 0.2;
 

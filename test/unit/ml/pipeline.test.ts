@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { squaredL2 } from '../../../ml/embed/vector.ts';
+import { decodeImageBuffer } from '../../../ml/image/decode.ts';
+import { decodeDegraded } from '../../../ml/image/degrade.ts';
 import { pipelineById } from '../../../ml/models/manifest.ts';
 import { createPipeline } from '../../../ml/pipeline.ts';
 import type { PhotoAnalysis } from '../../../ml/types.ts';
@@ -65,6 +68,31 @@ test('a pipeline reports its execution providers, CPU last', { skip: needShared 
       if (saved === undefined) delete process.env.KITH_PROVIDERS;
       else process.env.KITH_PROVIDERS = saved;
     }
+  } finally {
+    await p.close();
+  }
+});
+
+test('noise is measured on small photos’ faces and not on camera originals', {
+  skip: needShared,
+}, async () => {
+  const p = await createPipeline({ pipeline: 'yunet-faceplugin', modelsDir: sharedModelsDir, threads: 1 });
+  try {
+    const small = await p.analyzeFile(photo);
+    assert.ok(small.faces.length > 0);
+    const degraded = await p.analyzeDecoded(await decodeDegraded(photo, { scale: 0.5, quality: 20 }));
+    const central = (r: PhotoAnalysis) => r.faces.reduce((x, y) => (y.box.w > x.box.w ? y : x));
+    // The 250-px LFW photo: measured, and the half-size q20 copy measures noisier.
+    assert.ok(central(small).noise! > 0, 'measured on a small photo');
+    assert.ok(
+      central(degraded).noise! > 3 * central(small).noise!,
+      `${central(degraded).noise} vs ${central(small).noise}`,
+    );
+    // The same photo enlarged to 3,200 px is treated as a camera original: one inference, no noise.
+    const big = await sharp(photo).resize(3200, 3200).jpeg({ quality: 92 }).toBuffer();
+    const camera = await p.analyzeDecoded(await decodeImageBuffer(big, { name: 'big.jpg' }));
+    assert.ok(camera.faces.length > 0);
+    assert.equal(central(camera).noise, undefined);
   } finally {
     await p.close();
   }
