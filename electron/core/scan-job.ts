@@ -1,7 +1,7 @@
 // One full scan as users and the app run it: analyse new and changed photos in worker threads,
 // record everything, then group faces into people. Shared by `kith scan` and the app.
 import { cpus } from 'node:os';
-import { modelById, pipelineById } from '../../ml/models/manifest.ts';
+import { modelById, modelFileIds, pipelineById } from '../../ml/models/manifest.ts';
 import { modelPath, resolvePipeline } from '../../ml/models/registry.ts';
 import { type ImportRegionsResult, importRegions } from './export/index.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
@@ -108,12 +108,17 @@ export interface ScanJobResult {
   imported: ImportRegionsResult | null;
 }
 
-/** Which model files (by sha256) produced this library's faces. */
+/**
+ * Which files (by sha256) produced this library's faces: the model files, a fusion's parts and a
+ * projection's model and resource. A fusion has no file (nor hash) of its own: not a row (the
+ * table checks 64 hex digits, so the `accurate` pipeline's scans failed here).
+ */
 function recordModels(library: Library, pipelineId: string, modelsDir: string | undefined): void {
   const p = pipelineById(pipelineId);
-  for (const id of [p.detector, p.landmarks, p.embedder]) {
+  for (const id of new Set([p.detector, p.landmarks, p.embedder, ...modelFileIds(p.embedder)])) {
     if (id === undefined) continue;
     const m = modelById(id);
+    if (m.sha256 === '') continue;
     library.write.upsertModel({ id, sha256: m.sha256, file: modelPath(m, { modelsDir }) });
   }
 }
