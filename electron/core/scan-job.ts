@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { modelById, modelFileIds, pipelineById } from '../../ml/models/manifest.ts';
 import { modelPath, resolvePipeline } from '../../ml/models/registry.ts';
 import { type ImportRegionsResult, importRegions } from './export/index.ts';
+import { keptPipeline } from './library-models.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
 import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
 import {
@@ -19,7 +20,7 @@ import type { Library } from './store/library.ts';
 export interface ScanJobOptions {
   library: Library;
   roots: readonly string[];
-  /** Pipeline id or 'auto'. */
+  /** Pipeline id or 'auto' (the library's own pipeline while it can run, else the best available). */
   pipeline?: string | undefined;
   modelsDir?: string | undefined;
   /** Analysis workers (default: min(2, cores)). */
@@ -138,7 +139,10 @@ async function pipelineInfo(pipeline: string, modelsDir: string | undefined): Pr
 
 export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult> {
   const workers = options.workers ?? Math.min(2, cpus().length);
-  const info = await pipelineInfo(options.pipeline ?? 'auto', options.modelsDir);
+  const requested = options.pipeline ?? 'auto';
+  const kept =
+    requested === 'auto' ? await keptPipeline(options.library, { modelsDir: options.modelsDir }) : null;
+  const info = await pipelineInfo(kept ?? requested, options.modelsDir);
   // The workers (seconds of model loading) start when the first photo needs analysis: a re-scan
   // that finds nothing new never loads a model.
   let pool: AnalyzerPool | undefined;

@@ -240,18 +240,28 @@ export interface PipelineEntry {
 }
 
 /**
- * In order of preference: the first whose files are all present and verified is the default.
+ * In order of preference: the first whose files are all present and verified is the default for a
+ * new library (a library keeps the pipeline that analysed it: electron/core/library-models.ts).
  * Measured with `kith bench lfw` on lfw-dev and `kith bench speed` on wider-dev (see README):
  * YuNet finds far more faces in group photos than RFB-320. YuNet's own 5 points + the faceplugin
- * embedding (99.37%) is the default: the 68-point landmark passes add 0.10 points of LFW accuracy
- * (99.47%, within one standard error) for more CPU time per photo. MobileFaceNet with the mirrored
- * crop costs about as much (2 × ~5 ms vs ~9 ms a face on one thread, once the faceplugin weights are
- * prepared: registry.ts loadModelBytes) at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%).
+ * embedding (99.37%) is the default, projected to 128-d (the `-128` ids: 4× less stored a face for
+ * 99.33% held-out, docs/BENCHMARKS.md); the 512-d ids stay for the libraries they analysed. The
+ * 68-point landmark passes add 0.10 points of LFW accuracy (99.47%, within one standard error) for
+ * more CPU time per photo. MobileFaceNet with the mirrored crop costs about as much (2 × ~5 ms vs
+ * ~9 ms a face on one thread, once the faceplugin weights are prepared: registry.ts loadModelBytes)
+ * at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%). Without a models folder, `faceplugin-128` then
+ * `faceplugin` (npm files only).
  */
 export const PIPELINES: readonly PipelineEntry[] = [
   {
+    id: 'yunet-faceplugin-128',
+    label: 'YuNet + faceplugin embedding, 128-d',
+    detector: 'yunet-n',
+    embedder: 'faceplugin-feature-128',
+  },
+  {
     id: 'yunet-faceplugin',
-    label: 'YuNet + faceplugin embedding',
+    label: 'YuNet + faceplugin embedding, 512-d',
     detector: 'yunet-n',
     embedder: 'faceplugin-feature',
   },
@@ -286,8 +296,15 @@ export const PIPELINES: readonly PipelineEntry[] = [
     flip: false,
   },
   {
+    id: 'faceplugin-128',
+    label: 'faceplugin RFB-320 + 68-point landmarks + embedding, 128-d (installed with npm)',
+    detector: 'faceplugin-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'faceplugin-feature-128',
+  },
+  {
     id: 'faceplugin',
-    label: 'faceplugin RFB-320 + 68-point landmarks + embedding (installed with npm)',
+    label: 'faceplugin RFB-320 + 68-point landmarks + embedding, 512-d (installed with npm)',
     detector: 'faceplugin-rfb320',
     landmarks: 'faceplugin-landmark68',
     embedder: 'faceplugin-feature',

@@ -18,6 +18,7 @@ import {
   ModelSession,
   ort,
   ortSessionOptions,
+  pipelineUnavailable,
   projectionPath,
   resolvePipeline,
   verifiedModelPath,
@@ -67,14 +68,16 @@ test('a missing or altered model file names the file and the expected hash', asy
 test('auto picks the best pipeline whose files verify, and falls back to the npm one', async (t) => {
   const empty = await mkdtemp(join(tmpdir(), 'kith-models-'));
   try {
-    assert.equal((await resolvePipeline('auto', { modelsDir: empty })).id, 'faceplugin');
+    // New libraries store the 128-d form: each 128-d pipeline comes before its 512-d twin.
+    assert.equal((await resolvePipeline('auto', { modelsDir: empty })).id, 'faceplugin-128');
     if (needShared) return t.skip(needShared);
     assert.equal((await resolvePipeline('auto', { modelsDir: sharedModelsDir })).id, PIPELINES[0]!.id);
+    assert.equal(PIPELINES[0]!.id, 'yunet-faceplugin-128');
     // Only YuNet present: the MobileFaceNet pipeline is unavailable, YuNet + npm embedder is next.
     await copyFile(join(sharedModelsDir, 'yunet_n_dynamic.onnx'), join(empty, 'yunet_n_dynamic.onnx'));
     const p = await resolvePipeline('auto', { modelsDir: empty });
     assert.equal(p.detector, 'yunet-n');
-    assert.equal(p.embedder, 'faceplugin-feature');
+    assert.equal(p.embedder, 'faceplugin-feature-128');
   } finally {
     await rm(empty, { recursive: true, force: true });
   }
@@ -135,6 +138,7 @@ test('the shipped 128-d projection verifies, loads once and is orthonormal', asy
     }
   }
   assert.ok(worst < 1e-4, `rows orthonormal to ${worst}`);
+  assert.equal(await pipelineUnavailable(pipelineById('faceplugin-128'), {}), null);
 });
 
 test('a projection file that is missing or altered is refused, naming it and the expected hash', async () => {

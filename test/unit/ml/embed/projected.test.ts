@@ -1,15 +1,19 @@
 // The projected embedder (faceplugin's 512-d → 128-d): a hand-computed 3→2 map applied to the
-// embedding and its unblurred twin, and how the manifest entry is built.
+// embedding and its unblurred twin, how the manifest entry is built, and on a real photo the
+// projected pipeline equals the 512-d pipeline's embedding mapped by the shipped projection.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RgbImage } from '../../../../ml/align/warp.ts';
 import { createEmbedder } from '../../../../ml/embed/create.ts';
 import type { EmbedResult, FaceEmbedder } from '../../../../ml/embed/embedder.ts';
 import { ProjectedEmbedder } from '../../../../ml/embed/projected.ts';
-import type { Projection } from '../../../../ml/embed/projection.ts';
+import { applyProjection, type Projection } from '../../../../ml/embed/projection.ts';
 import { modelById } from '../../../../ml/models/manifest.ts';
-import { ModelSession } from '../../../../ml/models/registry.ts';
+import { loadProjection, ModelSession } from '../../../../ml/models/registry.ts';
+import { createPipeline } from '../../../../ml/pipeline.ts';
 import type { Landmarks5 } from '../../../../ml/types.ts';
+import { needShared, sharedDataDir, sharedModelsDir } from '../../../helpers/shared.ts';
 
 const near = (a: ArrayLike<number>, b: readonly number[], eps = 1e-6) => {
   assert.equal(a.length, b.length);
@@ -76,4 +80,24 @@ test('the 128-d entry runs faceplugin-feature’s session and the shipped projec
     sessions.map((s) => s.entry.id),
     ['faceplugin-feature'],
   );
+});
+
+test('on a real photo the 128-d pipeline gives the 512-d embedding projected', {
+  skip: needShared,
+}, async () => {
+  const photo = join(sharedDataDir, 'lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg');
+  const opts = { modelsDir: sharedModelsDir, threads: 1 };
+  const [small, full] = await Promise.all(
+    ['yunet-faceplugin-128', 'yunet-faceplugin'].map((id) => createPipeline({ ...opts, pipeline: id })),
+  );
+  try {
+    assert.equal(small!.embeddingSize, 128);
+    assert.equal(small!.embedderId, 'faceplugin-feature-128');
+    const [a, b] = await Promise.all([small!, full!].map((p) => p.analyzeFile(photo)));
+    const big = (r: typeof a) => r!.faces.reduce((x, y) => (y.box.w > x.box.w ? y : x)).embedding;
+    const expected = applyProjection(loadProjection(modelById('faceplugin-feature-128')), big(b));
+    near(big(a), [...expected], 1e-5);
+  } finally {
+    await Promise.all([small!, full!].map((p) => p.close()));
+  }
 });
