@@ -182,9 +182,10 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
   }
   if (entry.source.kind === 'projected') {
     const inner = await verifiedModelPath(modelById(entry.source.model), loc);
-    const path = existingProjectionPath(entry, entry.source);
-    checkHash(entry, path, await hashOnce(path));
-    return `${inner} + ${path}`;
+    // Read whole with readFile (264 KB, cached) rather than streamed: inside app.asar it is the read
+    // Electron documents.
+    loadProjection(entry);
+    return `${inner} + ${projectionPath(entry.source)}`;
   }
   const path = existingModelPath(entry, loc);
   checkHash(entry, path, await hashOnce(path));
