@@ -19,6 +19,11 @@ async function downloadCommand(args: string[]): Promise<number> {
     const parts = entry.source.parts.map((p) => p.model).join(' and ');
     throw new UsageError(`models download: ${id} has no file of its own: it runs ${parts}`);
   }
+  if (entry.source.kind === 'projected') {
+    throw new UsageError(
+      `models download: ${id} has no model file of its own: it runs ${entry.source.model} and projects its embedding with a file that ships with Kith`,
+    );
+  }
   if (entry.source.kind !== 'models-dir') {
     throw new UsageError(`models download: ${id} is installed by npm with Kith; nothing to download`);
   }

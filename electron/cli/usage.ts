@@ -33,5 +33,5 @@ ${PEOPLE_VERBS_USAGE}${EXPORT_USAGE}  models [--models-dir DIR] [--json]
 
 --library defaults to the Kith app's own library folder (KITH_LIBRARY overrides it).
 --models-dir (or KITH_MODELS_DIR) is a folder with extra model files, e.g. YuNet and MobileFaceNet.
---pipeline: auto (default: the best pipeline whose model files are present), yunet-mobilefacenet, yunet-faceplugin, faceplugin.
+--pipeline: auto (default: a library's own pipeline, else the best one whose model files are present), or an id from kith models, e.g. yunet-faceplugin-128, fast, faceplugin-128.
 `;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipelineById } from '../../ml/models/manifest.ts';
-import { effectiveModelsDir, pipelineUnavailable } from '../../ml/models/registry.ts';
+import { effectiveModelsDir, type ModelLocation, pipelineUnavailable } from '../../ml/models/registry.ts';
 import type { Library } from './store/library.ts';
 
 /** Setting: the models folder (absolute) of the library's last scan that had one. */
@@ -35,6 +35,18 @@ export function libraryPipeline(library: Library): string | null {
   } catch {
     return null; // a pipeline since retired: nothing to keep
   }
+}
+
+/**
+ * What 'auto' runs for `library`: its own pipeline while that can run here, else null (then the
+ * best available, as for a new library). So a later version's new default never analyses a
+ * library's photos again (the scanner re-analyses photos of any other pipeline), nor gives drawn
+ * faces embeddings its faces cannot be compared with.
+ */
+export async function keptPipeline(library: Library, loc: ModelLocation): Promise<string | null> {
+  const own = libraryPipeline(library);
+  if (own === null) return null;
+  return (await pipelineUnavailable(pipelineById(own), loc)) === null ? own : null;
 }
 
 /**

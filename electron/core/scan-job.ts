@@ -1,9 +1,10 @@
 // One full scan as users and the app run it: analyse new and changed photos in worker threads,
 // record everything, then group faces into people. Shared by `kith scan` and the app.
 import { cpus } from 'node:os';
-import { modelById, pipelineById } from '../../ml/models/manifest.ts';
+import { modelById, modelFileIds, pipelineById } from '../../ml/models/manifest.ts';
 import { modelPath, resolvePipeline } from '../../ml/models/registry.ts';
 import { type ImportRegionsResult, importRegions } from './export/index.ts';
+import { keptPipeline } from './library-models.ts';
 import { type ReclusterResult, recluster } from './people/recluster.ts';
 import { type RecognizeResult, recognizeNewFaces } from './people/recognize.ts';
 import {
@@ -19,7 +20,7 @@ import type { Library } from './store/library.ts';
 export interface ScanJobOptions {
   library: Library;
   roots: readonly string[];
-  /** Pipeline id or 'auto'. */
+  /** Pipeline id or 'auto' (the library's own pipeline while it can run, else the best available). */
   pipeline?: string | undefined;
   modelsDir?: string | undefined;
   /** Analysis workers (default: min(2, cores)). */
@@ -108,12 +109,17 @@ export interface ScanJobResult {
   imported: ImportRegionsResult | null;
 }
 
-/** Which model files (by sha256) produced this library's faces. */
+/**
+ * Which files (by sha256) produced this library's faces: the model files, a fusion's parts and a
+ * projection's model and resource. A fusion has no file (nor hash) of its own: not a row (the
+ * table checks 64 hex digits, so the `accurate` pipeline's scans failed here).
+ */
 function recordModels(library: Library, pipelineId: string, modelsDir: string | undefined): void {
   const p = pipelineById(pipelineId);
-  for (const id of [p.detector, p.landmarks, p.embedder]) {
+  for (const id of new Set([p.detector, p.landmarks, p.embedder, ...modelFileIds(p.embedder)])) {
     if (id === undefined) continue;
     const m = modelById(id);
+    if (m.sha256 === '') continue;
     library.write.upsertModel({ id, sha256: m.sha256, file: modelPath(m, { modelsDir }) });
   }
 }
@@ -133,7 +139,10 @@ async function pipelineInfo(pipeline: string, modelsDir: string | undefined): Pr
 
 export async function runScanJob(options: ScanJobOptions): Promise<ScanJobResult> {
   const workers = options.workers ?? Math.min(2, cpus().length);
-  const info = await pipelineInfo(options.pipeline ?? 'auto', options.modelsDir);
+  const requested = options.pipeline ?? 'auto';
+  const kept =
+    requested === 'auto' ? await keptPipeline(options.library, { modelsDir: options.modelsDir }) : null;
+  const info = await pipelineInfo(kept ?? requested, options.modelsDir);
   // The workers (seconds of model loading) start when the first photo needs analysis: a re-scan
   // that finds nothing new never loads a model.
   let pool: AnalyzerPool | undefined;

@@ -199,7 +199,7 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export const Settings = z.object({
   /** Squared-L2 merge threshold; null = the face model's calibrated value. */
   threshold: z.number().min(0.05).max(4).nullable(),
-  /** Face pipeline id, or 'auto' (the best one whose model files are present). */
+  /** Face pipeline id, or 'auto' (the library's own while it runs, else the best available one). */
   pipeline: z.string().min(1).max(100),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -214,7 +214,10 @@ export const PipelineChoice = z.object({
 export type PipelineChoice = z.infer<typeof PipelineChoice>;
 
 export const PipelineChoices = z.object({
-  /** The pipeline 'auto' runs here (the first available, most accurate first); null if none. */
+  /**
+   * The pipeline 'auto' runs here: the library's own while it runs, else the first available (in
+   * order of preference); null if none.
+   */
   auto: z.string().nullable(),
   pipelines: z.array(PipelineChoice),
 });

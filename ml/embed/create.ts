@@ -1,18 +1,28 @@
-// Builds the embed step of a pipeline from the manifest: one model, or a fusion of several.
+// Builds the embed step of a pipeline from the manifest: one model, a fusion of several, or a
+// model's embedding projected to fewer dimensions.
 import { type ModelEntry, modelById } from '../models/manifest.ts';
-import type { ModelSession } from '../models/registry.ts';
+import { loadProjection, type ModelSession } from '../models/registry.ts';
 import { Embedder, type FaceEmbedder } from './embedder.ts';
 import { FusedEmbedder } from './fusion.ts';
+import { ProjectedEmbedder } from './projected.ts';
 
 /**
- * `flip` overrides the manifest's mirrored-crop setting (of every part, for a fusion).
- * Returns the sessions it opened so the pipeline can close them.
+ * `flip` overrides the manifest's mirrored-crop setting (of every part, for a fusion; of the inner
+ * embedder, for a projection). Returns the sessions it opened so the pipeline can close them.
+ * A projection's resource is read and verified here: a damaged file fails the pipeline's creation.
  */
 export function createEmbedder(
   entry: ModelEntry,
   session: (id: string) => ModelSession,
   flip?: boolean,
 ): { embedder: FaceEmbedder; sessions: ModelSession[] } {
+  if (entry.source.kind === 'projected') {
+    const inner = createEmbedder(modelById(entry.source.model), session, flip ?? entry.flip);
+    return {
+      embedder: new ProjectedEmbedder(inner.embedder, loadProjection(entry)),
+      sessions: inner.sessions,
+    };
+  }
   if (entry.source.kind !== 'fusion') {
     const s = session(entry.id);
     return {

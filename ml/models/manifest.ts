@@ -11,7 +11,13 @@ export type ModelSource =
    * No file of its own: an embedder that runs these embedders on the same aligned crop and fuses
    * their embeddings (`ml/embed/fusion.ts`). Weights sum to 1.
    */
-  | { kind: 'fusion'; parts: ReadonlyArray<{ model: string; weight: number }> };
+  | { kind: 'fusion'; parts: ReadonlyArray<{ model: string; weight: number }> }
+  /**
+   * No model file of its own: runs embedder `model` and maps its embedding to fewer dimensions by the
+   * linear projection (PCA) in `resource`, a file shipped with the app (path from the app root;
+   * `ml/embed/projected.ts`). The entry's `sha256` pins the resource.
+   */
+  | { kind: 'projected'; model: string; resource: string };
 
 export type ModelTask = 'detector' | 'landmarks68' | 'embedder';
 
@@ -62,6 +68,11 @@ export interface ModelEntry {
 const FUSION_WEIGHT = 0.5;
 const FUSION_THRESHOLD = 1.49;
 const FUSION_CLUSTER_THRESHOLD = 1.15;
+// faceplugin-feature-128, calibrated on the lfw-dev faces the PCA was fitted on (in-sample):
+// `kith bench lfw --pipeline yunet-faceplugin-128` threshold 1.405 (faceplugin-128: 1.442; held out,
+// PCA on the other folds: 1.424), `kith bench cluster --sweep` best pairwise F at 1.15.
+const PROJECTED_THRESHOLD = 1.4;
+const PROJECTED_CLUSTER_THRESHOLD = 1.15;
 
 export const MODELS: readonly ModelEntry[] = [
   {
@@ -108,6 +119,32 @@ export const MODELS: readonly ModelEntry[] = [
     noiseSlack: 0.5,
     licence: 'MIT (npm package); weights exported from a third-party project, training data undocumented',
     url: 'https://registry.npmjs.org/faceplugin-face-recognition-js/-/faceplugin-face-recognition-js-0.0.1.tgz',
+  },
+  {
+    // The paper's 128 bytes: faceplugin's 512-d embedding projected onto its top 128 principal
+    // directions (fitted on 5,373 lfw-dev faces, resources/projections/README.md), then stored as
+    // 512 B float + 128 B int8 a face instead of 2,048 + 512. Held out (PCA fitted on the other
+    // folds) on lfw-dev with YuNet: LFW 99.33% vs 99.37% at 512-d (docs/BENCHMARKS.md).
+    id: 'faceplugin-feature-128',
+    task: 'embedder',
+    source: {
+      kind: 'projected',
+      model: 'faceplugin-feature',
+      resource: 'resources/projections/faceplugin-feature-pca128.bin',
+    },
+    sha256: '3919096d0e8cb542fd0fca0480a79254ff64d2710c9c89eb5f77326657d6d75c',
+    // No input of its own: faceplugin-feature's crop and normalisation apply.
+    input: { name: '', channels: 3, height: 112, width: 112 },
+    colour: 'RGB',
+    mean: 0,
+    std: 1,
+    outputs: [],
+    embeddingSize: 128,
+    alignment: 'arcface-112',
+    threshold: PROJECTED_THRESHOLD,
+    clusterThreshold: PROJECTED_CLUSTER_THRESHOLD,
+    licence: 'as faceplugin-feature; the projection: MIT (Kith), fitted on LFW (research benchmark)',
+    url: '',
   },
   {
     id: 'yunet-n',
@@ -183,10 +220,15 @@ export const MODELS: readonly ModelEntry[] = [
   },
 ];
 
-/** The ids of the model files an entry needs: its own, or its parts' for a fusion. */
+/**
+ * The ids of the model files an entry needs: its own, its parts' for a fusion, its inner
+ * embedder's for a projection (whose resource file is the entry's own, not a model file).
+ */
 export function modelFileIds(id: string): string[] {
   const entry = modelById(id);
-  return entry.source.kind === 'fusion' ? entry.source.parts.map((p) => p.model) : [id];
+  if (entry.source.kind === 'fusion') return entry.source.parts.flatMap((p) => modelFileIds(p.model));
+  if (entry.source.kind === 'projected') return modelFileIds(entry.source.model);
+  return [id];
 }
 
 export interface PipelineEntry {
@@ -201,18 +243,28 @@ export interface PipelineEntry {
 }
 
 /**
- * In order of preference: the first whose files are all present and verified is the default.
+ * In order of preference: the first whose files are all present and verified is the default for a
+ * new library (a library keeps the pipeline that analysed it: electron/core/library-models.ts).
  * Measured with `kith bench lfw` on lfw-dev and `kith bench speed` on wider-dev (see README):
  * YuNet finds far more faces in group photos than RFB-320. YuNet's own 5 points + the faceplugin
- * embedding (99.37%) is the default: the 68-point landmark passes add 0.10 points of LFW accuracy
- * (99.47%, within one standard error) for more CPU time per photo. MobileFaceNet with the mirrored
- * crop costs about as much (2 × ~5 ms vs ~9 ms a face on one thread, once the faceplugin weights are
- * prepared: registry.ts loadModelBytes) at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%).
+ * embedding (99.37%) is the default, projected to 128-d (the `-128` ids: 4× less stored a face for
+ * 99.33% held-out, docs/BENCHMARKS.md); the 512-d ids stay for the libraries they analysed. The
+ * 68-point landmark passes add 0.10 points of LFW accuracy (99.47%, within one standard error) for
+ * more CPU time per photo. MobileFaceNet with the mirrored crop costs about as much (2 × ~5 ms vs
+ * ~9 ms a face on one thread, once the faceplugin weights are prepared: registry.ts loadModelBytes)
+ * at 99.23% (TAR@FAR 0.1% 97.4% vs 98.8%). Without a models folder, `faceplugin-128` then
+ * `faceplugin` (npm files only).
  */
 export const PIPELINES: readonly PipelineEntry[] = [
   {
+    id: 'yunet-faceplugin-128',
+    label: 'YuNet + faceplugin embedding, 128-d',
+    detector: 'yunet-n',
+    embedder: 'faceplugin-feature-128',
+  },
+  {
     id: 'yunet-faceplugin',
-    label: 'YuNet + faceplugin embedding',
+    label: 'YuNet + faceplugin embedding, 512-d',
     detector: 'yunet-n',
     embedder: 'faceplugin-feature',
   },
@@ -247,8 +299,15 @@ export const PIPELINES: readonly PipelineEntry[] = [
     flip: false,
   },
   {
+    id: 'faceplugin-128',
+    label: 'faceplugin RFB-320 + 68-point landmarks + embedding, 128-d (installed with npm)',
+    detector: 'faceplugin-rfb320',
+    landmarks: 'faceplugin-landmark68',
+    embedder: 'faceplugin-feature-128',
+  },
+  {
     id: 'faceplugin',
-    label: 'faceplugin RFB-320 + 68-point landmarks + embedding (installed with npm)',
+    label: 'faceplugin RFB-320 + 68-point landmarks + embedding, 512-d (installed with npm)',
     detector: 'faceplugin-rfb320',
     landmarks: 'faceplugin-landmark68',
     embedder: 'faceplugin-feature',

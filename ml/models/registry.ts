@@ -3,12 +3,13 @@
 // Must stay the first import: it switches off onnxruntime's telemetry before the runtime loads.
 import './offline-env.ts';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
+import { decodeProjection, type Projection } from '../embed/projection.ts';
 import { APP_ROOT, unpackedPath } from '../util/app-layout.ts';
 import { sha256File } from '../util/hash.ts';
 import { flushDenormalWeights } from './denormals.ts';
@@ -16,7 +17,6 @@ import {
   MODELS,
   type ModelEntry,
   modelById,
-  modelFileIds,
   PIPELINES,
   type PipelineEntry,
   pipelineById,
@@ -65,10 +65,21 @@ function npmModelPath(source: { package: string; path: string }): string {
   }
 }
 
+/**
+ * A projection's resource file: from the app root (the checkout, or app.asar, which fs reads in every
+ * Electron process and worker), so the same path serves the sources and the built layouts.
+ */
+export function projectionPath(source: { resource: string }): string {
+  return resolve(APP_ROOT, source.resource);
+}
+
 /** Absolute path where the model's file should be; does not check it exists. */
 export function modelPath(entry: ModelEntry, loc: ModelLocation): string {
   if (entry.source.kind === 'fusion') {
     return entry.source.parts.map((p) => modelPath(modelById(p.model), loc)).join(' + ');
+  }
+  if (entry.source.kind === 'projected') {
+    return `${modelPath(modelById(entry.source.model), loc)} + ${projectionPath(entry.source)}`;
   }
   if (entry.source.kind === 'npm') return npmModelPath(entry.source);
   const dir = effectiveModelsDir(loc);
@@ -109,12 +120,57 @@ function existingModelPath(entry: ModelEntry, loc: ModelLocation): string {
 }
 
 function checkHash(entry: ModelEntry, path: string, actual: string): void {
-  if (actual !== entry.sha256) {
+  if (actual === entry.sha256) return;
+  // A projection ships inside Kith: only a damaged install (or a refit not pinned) gets here.
+  const fix =
+    entry.source.kind === 'projected'
+      ? 'It ships with Kith: reinstall Kith (a refitted projection needs its new sha256 in ml/models/manifest.ts).'
+      : 'Replace it with the published file.';
+  const what = entry.source.kind === 'projected' ? 'Projection file' : 'Model file';
+  throw new ModelFileError(
+    `${what} ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). ${fix}`,
+    path,
+  );
+}
+
+function existingProjectionPath(entry: ModelEntry, source: { resource: string }): string {
+  const path = projectionPath(source);
+  if (!existsSync(path)) {
     throw new ModelFileError(
-      `Model file ${path} has sha256 ${actual}, expected ${entry.sha256} (model "${entry.id}"). Replace it with the published file.`,
+      `Projection file missing: ${path} (model "${entry.id}", expected sha256 ${entry.sha256}). Reinstall Kith.`,
       path,
     );
   }
+  return path;
+}
+
+// One decoded projection per resource and hash, per process (thread): every pipeline shares it.
+const projections = new Map<string, Projection>();
+
+/**
+ * A projected embedder's map, as it runs: the resource read once and checked against the entry's
+ * sha256 (the bytes used are the bytes checked), its dimensions against the inner embedder's and the
+ * entry's. Synchronous (264 KB): a pipeline has it from creation, so a damaged file stops a scan at
+ * its start with one error instead of failing every photo.
+ */
+export function loadProjection(entry: ModelEntry): Projection {
+  if (entry.source.kind !== 'projected') throw new Error(`Model "${entry.id}" is not a projection`);
+  const path = existingProjectionPath(entry, entry.source);
+  const key = `${path}\0${entry.sha256}`;
+  const cached = projections.get(key);
+  if (cached) return cached;
+  const bytes = readFileSync(path);
+  checkHash(entry, path, createHash('sha256').update(bytes).digest('hex'));
+  const p = decodeProjection(bytes);
+  const inDim = modelById(entry.source.model).embeddingSize;
+  if (p.inDim !== inDim || p.outDim !== entry.embeddingSize) {
+    throw new ModelFileError(
+      `Projection file ${path} maps ${p.inDim}→${p.outDim} dimensions, model "${entry.id}" needs ${inDim}→${entry.embeddingSize}.`,
+      path,
+    );
+  }
+  projections.set(key, p);
+  return p;
 }
 
 /** Checks the file exists and has the manifest's hash; returns the path. Errors name the file and the hash. */
@@ -123,6 +179,13 @@ export async function verifiedModelPath(entry: ModelEntry, loc: ModelLocation): 
     const paths = [];
     for (const p of entry.source.parts) paths.push(await verifiedModelPath(modelById(p.model), loc));
     return paths.join(' + ');
+  }
+  if (entry.source.kind === 'projected') {
+    const inner = await verifiedModelPath(modelById(entry.source.model), loc);
+    // Read whole with readFile (264 KB, cached) rather than streamed: inside app.asar it is the read
+    // Electron documents.
+    loadProjection(entry);
+    return `${inner} + ${projectionPath(entry.source)}`;
   }
   const path = existingModelPath(entry, loc);
   checkHash(entry, path, await hashOnce(path));
@@ -143,9 +206,12 @@ export async function loadModelBytes(entry: ModelEntry, loc: ModelLocation): Pro
   return rewritePrelu(flushDenormalWeights(bytes).bytes).bytes;
 }
 
-/** Why a pipeline cannot run here (its first missing or altered model file), or null when it can. */
+/**
+ * Why a pipeline cannot run here (its first missing or altered model or projection file), or null
+ * when it can. verifiedModelPath checks a fusion's parts and a projection's model and resource.
+ */
 export async function pipelineUnavailable(p: PipelineEntry, loc: ModelLocation): Promise<string | null> {
-  for (const id of [p.detector, p.landmarks, ...modelFileIds(p.embedder)]) {
+  for (const id of [p.detector, p.landmarks, p.embedder]) {
     if (id === undefined) continue;
     try {
       await verifiedModelPath(modelById(id), loc);

@@ -6,7 +6,7 @@
 // a real scan through the worker bundles and the models copied into dist/models.
 import assert from 'node:assert/strict';
 import { type ChildProcess, fork } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +23,8 @@ let root = '';
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'kith-app-build-'));
   await buildApp(join(root, 'dist'));
+  // Beside dist/ as in the package (electron-builder.yml `files`): the bundles find it from the app root.
+  await cp(join(repoRoot, 'resources/projections'), join(root, 'resources/projections'), { recursive: true });
   // Only the runtime dependencies, as in the package: no tsx, no faceplugin package.
   const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
@@ -114,6 +116,10 @@ describe('the built library service', () => {
       !native.files.some((f) => f.includes(join('better-sqlite3', 'build'))),
       "Node's build not loaded",
     );
+
+    // The default for a new library stores 128-d faces: the built code reads and verifies the projection.
+    const choices = await svc.call('listPipelines');
+    assert.match(String(choices.auto), /-128$/, JSON.stringify(choices.auto));
 
     if (!needShared) {
       const photos = join(root, 'photos');

@@ -145,7 +145,8 @@ test('models download fetches from a local server, verifies sha256 and reports',
     const models = (await kithJson(['models', '--models-dir', dir])) as {
       pipelines: Array<{ id: string; available: boolean }>;
     };
-    assert.equal(models.pipelines.find((p) => p.id === 'yunet-faceplugin')?.available, true);
+    for (const id of ['yunet-faceplugin-128', 'yunet-faceplugin'])
+      assert.equal(models.pipelines.find((p) => p.id === id)?.available, true, id);
     assert.equal(models.pipelines.find((p) => p.id === 'yunet-mobilefacenet')?.available, false);
     // The wrong file under the right name is refused.
     const bad = `http://127.0.0.1:${port}/yunet_s_dynamic.onnx`;
@@ -200,7 +201,7 @@ test('a library keeps its models folder and pipeline; a scan without them does n
     });
 
   const first = await scan(['--models-dir', models]);
-  assert.match(first.stdout, /Pipeline: yunet-faceplugin/);
+  assert.match(first.stdout, /Pipeline: yunet-faceplugin-128\b/);
   assert.match(first.stdout, /skipped: .*bad\\x1b\[2Jname\.jpg: not-an-image/);
   assert.ok(!first.stdout.includes('\x1b'), 'no raw escape code on stdout');
   assert.match(first.stdout, /sidecar skipped: .*biden\.jpg\.xmp: .*its names were not imported/);
@@ -212,7 +213,7 @@ test('a library keeps its models folder and pipeline; a scan without them does n
     grouping: string | null;
     sidecarsSkipped: unknown[];
   };
-  assert.equal(summary.pipeline, 'yunet-faceplugin');
+  assert.equal(summary.pipeline, 'yunet-faceplugin-128');
   assert.deepEqual([summary.photos.analyzed, summary.photos.unchanged], [0, 3]); // 2 photos, 1 bad file
   assert.equal(summary.grouping, null);
   assert.deepEqual(summary.sidecarsSkipped, []);
@@ -221,7 +222,7 @@ test('a library keeps its models folder and pipeline; a scan without them does n
   await rm(models, { recursive: true });
   await assert.rejects(scan([]), (err: { stderr: string; code: number }) => {
     assert.equal(err.code, 1);
-    assert.match(err.stderr, /analysed with the yunet-faceplugin pipeline, which cannot run here/);
+    assert.match(err.stderr, /analysed with the yunet-faceplugin-128 pipeline, which cannot run here/);
     assert.match(err.stderr, /models-link, which is gone/);
     assert.match(err.stderr, /--models-dir DIR/);
     assert.match(err.stderr, /--pipeline ID/);

@@ -91,10 +91,14 @@ test('a face drawn on a photo joins its person, near its other faces; undo and r
     lib.close();
   }
 
-  const service = LibraryService.open({ libraryDir, pipeline: 'faceplugin' });
+  // The face model setting left at 'auto': the library's own pipeline (faceplugin, 512-d), not the
+  // newer default for new libraries, so drawn faces get embeddings its faces compare with.
+  const service = LibraryService.open({ libraryDir });
   const call = <M extends MethodName>(m: M, input: unknown) =>
     dispatch(service.handlers, m, input, { validateOutput: true }) as Promise<Envelope<Output<M>>>;
   try {
+    const choices = await call('listPipelines', {});
+    assert.ok(choices.ok && choices.value.auto === 'faceplugin', JSON.stringify(choices));
     const people = service.library.read.listPeopleWithFaces();
     const personOf = (file: string) => people.find((p) => p.faces.some((f) => basename(f.path) === file));
     const obama = personOf('obama.jpg');

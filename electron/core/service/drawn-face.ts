@@ -53,12 +53,18 @@ export class ServiceDrawnFaces {
     if (manual) await manual.embedder.then((e) => e.close()).catch(() => {});
   }
 
-  #embedder(): Promise<ManualFaceEmbedder> {
-    const pipeline = this.#settings.settings().pipeline;
+  async #embedder(): Promise<ManualFaceEmbedder> {
+    const setting = this.#settings.settings().pipeline;
+    const modelsDir = this.#ctx.options.modelsDir;
+    // 'auto' is the library's own pipeline while it runs, as for scans: its embeddings compare.
+    const { keptPipeline } = await import('../library-models.ts');
+    const pipeline =
+      setting === 'auto' ? ((await keptPipeline(this.#ctx.library, { modelsDir })) ?? 'auto') : setting;
+    // Synchronous from here: concurrent calls for the same pipeline share one embedder.
     if (this.#manual?.pipeline !== pipeline) {
       const old = this.#manual;
       const embedder = import('../../../ml/manual-face.ts').then((m) =>
-        m.ManualFaceEmbedder.create({ pipeline, modelsDir: this.#ctx.options.modelsDir }),
+        m.ManualFaceEmbedder.create({ pipeline, modelsDir }),
       );
       embedder.catch(() => {}); // reported by the call that awaits it
       this.#manual = { pipeline, embedder };

@@ -102,7 +102,10 @@ export class ServiceSettings {
     for (const p of PIPELINES) {
       pipelines.push({ id: p.id, label: p.label, unavailable: await pipelineUnavailable(p, loc) });
     }
-    return { auto: pipelines.find((p) => p.unavailable === null)?.id ?? null, pipelines };
+    // 'auto' keeps the pipeline that analysed the library while it runs (scan-job.ts).
+    const { keptPipeline } = await import('../library-models.ts');
+    const kept = await keptPipeline(this.#library, loc);
+    return { auto: kept ?? pipelines.find((p) => p.unavailable === null)?.id ?? null, pipelines };
   }
 
   /** Refuses a pipeline that is unknown or cannot run here, before it is saved. */

@@ -6,6 +6,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { MODELS } from '../../../ml/models/manifest.ts';
 import { APP_ENTRIES, type BuildResult, buildApp } from '../../../scripts/build-app.ts';
 import {
   type PackedFile,
@@ -57,12 +58,21 @@ describe('the package file set', () => {
       assert.ok(f?.unpacked, `${m} packed outside the asar`);
     }
     assert.ok(paths.has('package.json'));
+    // Every shipped projection (read with fs from the app root: inside the asar is fine), not its README.
+    for (const m of MODELS) {
+      if (m.source.kind !== 'projected') continue;
+      assert.ok(paths.has(m.source.resource), `${m.source.resource} packed`);
+    }
+    assert.ok(!paths.has('resources/projections/README.md'));
   });
 
   test('packs no source, bench, research, dev-bridge or test files', () => {
     const app = files.filter((f) => !f.path.startsWith('node_modules/'));
     const stray = app.filter(
-      (f) => !/^(dist\/(app|renderer|shell|models|native)\/|resources\/icons\/|package\.json$)/.test(f.path),
+      (f) =>
+        !/^(dist\/(app|renderer|shell|models|native)\/|resources\/(icons|projections)\/|package\.json$)/.test(
+          f.path,
+        ),
     );
     assert.deepEqual(
       stray.map((f) => f.path),

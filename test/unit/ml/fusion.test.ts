@@ -38,7 +38,7 @@ test('the accurate pipeline needs both embedders, is never auto, and fuses them'
   const p = pipelineById('accurate');
   assert.deepEqual(modelFileIds(p.embedder), ['faceplugin-feature', 'mobilefacenet']);
   assert.match(String(await pipelineUnavailable(p, { modelsDir: undefined })), /models folder/);
-  assert.equal((await resolvePipeline('auto', { modelsDir: sharedModelsDir })).id, 'yunet-faceplugin');
+  assert.equal((await resolvePipeline('auto', { modelsDir: sharedModelsDir })).id, 'yunet-faceplugin-128');
   const photo = join(sharedDataDir, 'lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg');
   const opts = { modelsDir: sharedModelsDir, threads: 1, flip: true };
   const pipes = await Promise.all(

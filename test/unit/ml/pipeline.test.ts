@@ -14,7 +14,7 @@ import { needShared, sharedDataDir, sharedModelsDir } from '../../helpers/shared
 
 const photo = join(sharedDataDir, 'lfw-dev/Aaron_Sorkin/Aaron_Sorkin_0001.jpg');
 
-test('the fast pipeline is MobileFaceNet without the mirrored crop; auto prefers YuNet + faceplugin', async (t) => {
+test('the fast pipeline is MobileFaceNet without the mirrored crop; auto prefers YuNet + faceplugin at 128-d', async (t) => {
   assert.equal(pipelineById('fast').flip, false);
   assert.equal(pipelineById('fast').embedder, 'mobilefacenet');
   if (needShared) return t.skip(needShared);
@@ -32,7 +32,8 @@ test('the fast pipeline is MobileFaceNet without the mirrored crop; auto prefers
     threads: 1,
   });
   try {
-    assert.equal(auto.id, 'yunet-faceplugin');
+    assert.equal(auto.id, 'yunet-faceplugin-128');
+    assert.equal(auto.embeddingSize, 128);
     const [a, b, c] = await Promise.all([fast, noFlip, flip].map((p) => p.analyzeFile(photo)));
     const central = (r: PhotoAnalysis | undefined) => {
       assert.ok(r && r.faces.length > 0, 'a face in the LFW photo');
