@@ -18,8 +18,8 @@ Benchmarks:
                    People-view clustering of an identity-per-folder data set: pairwise and BCubed F.
   bench cluster-scale --faces N [--threshold T] [--linkage average|single|complete] [--sklearn] [--json]
                    Clustering and recognition at library scale on synthetic embeddings.
-  bench finetune --embeddings FILE | --data DIR [--choose errors|random] [--rank R] [--locality off|R,W]
-              [--adapter lowrank|residual|mlp] [--steps N] [--seed N] [--json]
+  bench finetune --embeddings FILE | --data DIR [--degrade scale=S,quality=Q] [--choose errors|random]
+              [--rank R] [--locality off|R,W] [--adapter lowrank|residual|mlp] [--steps N] [--seed N] [--json]
                    Learning from a simulated user's corrections, with the keep-or-refuse gate.
   bench harmonic --embeddings V1 --embeddings2 V2 [--lambda L] [--steps N] [--seed N] [--json]
                    Model upgrade: cross-model verification through a ridge or harmonic map.

@@ -1,4 +1,5 @@
-// `kith bench finetune --data DIR [--pipeline ID] [--models-dir DIR] [--embeddings FILE] [--json]
+// `kith bench finetune --data DIR [--pipeline ID] [--models-dir DIR] [--degrade scale=S,quality=Q]
+//   [--embeddings FILE] [--json]
 //   [--adapter lowrank|residual|mlp] [--rank R] [--locality off|RADIUS,WIDTH[,REACH|tail]] [--steps N]`:
 // simulate a user correcting a few people on LFW-layout data, train the triplet adapter on those
 // corrections only, and score faces the user never touched (corrected people vs everyone else),
@@ -12,6 +13,7 @@ import {
   progressLine,
   UsageError,
 } from '../../electron/cli/args.ts';
+import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { modelById, pipelineById } from '../../ml/models/manifest.ts';
 import { resolvePipeline } from '../../ml/models/registry.ts';
 import { readEmbeddingsFile } from '../../ml/train/embeddings-file.ts';
@@ -22,7 +24,12 @@ import { type FinetuneBenchResult, type SimulationScores, simulateFinetune } fro
 
 async function loadData(
   data: string,
-  options: { embeddings?: string | undefined; pipeline: string; modelsDir?: string | undefined },
+  options: {
+    embeddings?: string | undefined;
+    pipeline: string;
+    modelsDir?: string | undefined;
+    degrade?: Degrade | undefined;
+  },
   progress: (text: string) => void,
 ): Promise<{ dim: number; embedder: string; labels: Int32Array; embeddings: Float32Array }> {
   if (options.embeddings) return readEmbeddingsFile(resolve(options.embeddings));
@@ -33,7 +40,7 @@ async function loadData(
   const { pipeline, embeddings } = await embedCentralFaces(
     data,
     images.map((i) => i.file),
-    { pipeline: entry.id, modelsDir: options.modelsDir },
+    { pipeline: entry.id, modelsDir: options.modelsDir, degrade: options.degrade },
     (done, total) => progress(`finetune: embedding ${done}/${total} images`),
   );
   const kept = images.filter((i) => embeddings.has(i.file));
@@ -98,7 +105,17 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
     identities: { type: 'string' },
     choose: { type: 'string' },
     'pair-weight': { type: 'string' },
+    degrade: { type: 'string' },
   });
+  let degrade: Degrade | undefined;
+  try {
+    degrade = values.degrade === undefined ? undefined : parseDegrade(values.degrade);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (degrade && values.embeddings) {
+    throw new UsageError('--degrade applies to --data (an embeddings file is already embedded)');
+  }
   if (!values.data && !values.embeddings) throw new UsageError('bench finetune: --data DIR is required');
   const kind = values.adapter ?? 'lowrank';
   if (kind !== 'residual' && kind !== 'mlp' && kind !== 'lowrank') {
@@ -123,7 +140,12 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
   const progress = progressLine();
   const data = await loadData(
     resolve(values.data ?? '.'),
-    { embeddings: values.embeddings, pipeline: values.pipeline ?? 'auto', modelsDir: values['models-dir'] },
+    {
+      embeddings: values.embeddings,
+      pipeline: values.pipeline ?? 'auto',
+      modelsDir: values['models-dir'],
+      degrade,
+    },
     progress,
   );
   const embedder = modelById(data.embedder);

@@ -10,14 +10,17 @@ import { ProjectedEmbedder } from './projected.ts';
  * `flip` overrides the manifest's mirrored-crop setting (of every part, for a fusion; of the inner
  * embedder, for a projection). Returns the sessions it opened so the pipeline can close them.
  * A projection's resource is read and verified here: a damaged file fails the pipeline's creation.
+ * `denoise` (blur + noise, ml/embed/noise.ts) defaults to whether the entry has a noise slack; a
+ * projection's inner model follows the projection's entry, whose slack is the one calibrated.
  */
 export function createEmbedder(
   entry: ModelEntry,
   session: (id: string) => ModelSession,
   flip?: boolean,
+  denoise = (entry.noiseSlack ?? 0) > 0,
 ): { embedder: FaceEmbedder; sessions: ModelSession[] } {
   if (entry.source.kind === 'projected') {
-    const inner = createEmbedder(modelById(entry.source.model), session, flip ?? entry.flip);
+    const inner = createEmbedder(modelById(entry.source.model), session, flip ?? entry.flip, denoise);
     return {
       embedder: new ProjectedEmbedder(inner.embedder, loadProjection(entry)),
       sessions: inner.sessions,
@@ -26,7 +29,7 @@ export function createEmbedder(
   if (entry.source.kind !== 'fusion') {
     const s = session(entry.id);
     return {
-      embedder: new Embedder(s, flip ?? entry.flip ?? false, (entry.noiseSlack ?? 0) > 0),
+      embedder: new Embedder(s, flip ?? entry.flip ?? false, denoise),
       sessions: [s],
     };
   }

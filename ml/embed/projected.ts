@@ -3,7 +3,7 @@
 // 128 bytes. The result is a unit vector, so thresholds, k-NN and the int8 form work on it unchanged.
 import type { RgbImage } from '../align/warp.ts';
 import type { Landmarks5 } from '../types.ts';
-import type { EmbedResult, FaceEmbedder } from './embedder.ts';
+import type { EmbedOptions, EmbedResult, FaceEmbedder } from './embedder.ts';
 import { applyProjection, type Projection } from './projection.ts';
 
 export class ProjectedEmbedder implements FaceEmbedder {
@@ -20,8 +20,8 @@ export class ProjectedEmbedder implements FaceEmbedder {
     return this.projection.outDim;
   }
 
-  async embed(img: RgbImage, landmarks: Landmarks5): Promise<EmbedResult> {
-    const r = await this.inner.embed(img, landmarks);
+  async embed(img: RgbImage, landmarks: Landmarks5, options?: EmbedOptions): Promise<EmbedResult> {
+    const r = await this.inner.embed(img, landmarks, options);
     // The unblurred twin is mapped the same way, so its distance to the embedding (the face's noise
     // estimate) is measured in the space the library stores.
     return {

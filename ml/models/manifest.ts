@@ -143,6 +143,7 @@ export const MODELS: readonly ModelEntry[] = [
     alignment: 'arcface-112',
     threshold: PROJECTED_THRESHOLD,
     clusterThreshold: PROJECTED_CLUSTER_THRESHOLD,
+    noiseSlack: 0.5,
     licence: 'as faceplugin-feature; the projection: MIT (Kith), fitted on LFW (research benchmark)',
     url: '',
   },
