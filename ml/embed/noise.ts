@@ -48,55 +48,53 @@ export function gaussianKernel(sigma: number): Float32Array {
 }
 
 /**
+ * One 1-D pass of kernel `k` over interleaved RGB, along x (`step` 3, rows of `w`) or y (`step` 3w),
+ * edges clamped. `n` pixels along the axis, `lines` × `lineStep` values apart.
+ */
+function convolveAxis(
+  src: ArrayLike<number>,
+  dst: { [i: number]: number },
+  k: Float32Array,
+  n: number,
+  step: number,
+  lines: number,
+  lineStep: number,
+): void {
+  const r = (k.length - 1) / 2;
+  for (let line = 0; line < lines; line++) {
+    const base = line * lineStep;
+    for (let i = 0; i < n; i++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let j = -r; j <= r; j++) {
+        const o = base + Math.min(n - 1, Math.max(0, i + j)) * step;
+        const kv = k[j + r]!;
+        s0 += kv * src[o]!;
+        s1 += kv * src[o + 1]!;
+        s2 += kv * src[o + 2]!;
+      }
+      const o = base + i * step;
+      dst[o] = s0;
+      dst[o + 1] = s1;
+      dst[o + 2] = s2;
+    }
+  }
+}
+
+/**
  * Separable Gaussian blur of an RGB image, edges clamped (as sharp/libvips' blur). σ ≤ 0.05
  * returns the image unchanged.
  */
 export function gaussianBlurRgb(img: RgbImage, sigma: number): RgbImage {
   if (!(sigma > 0.05)) return img;
   const k = gaussianKernel(sigma);
-  const r = (k.length - 1) / 2;
-  const { width: w, height: h, data } = img;
+  const { width: w, height: h } = img;
   const tmp = new Float32Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = -r; i <= r; i++) {
-        const xx = Math.min(w - 1, Math.max(0, x + i));
-        const o = (y * w + xx) * 3;
-        const kv = k[i + r]!;
-        s0 += kv * data[o]!;
-        s1 += kv * data[o + 1]!;
-        s2 += kv * data[o + 2]!;
-      }
-      const o = (y * w + x) * 3;
-      tmp[o] = s0;
-      tmp[o + 1] = s1;
-      tmp[o + 2] = s2;
-    }
-  }
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = -r; i <= r; i++) {
-        const yy = Math.min(h - 1, Math.max(0, y + i));
-        const o = (yy * w + x) * 3;
-        const kv = k[i + r]!;
-        s0 += kv * tmp[o]!;
-        s1 += kv * tmp[o + 1]!;
-        s2 += kv * tmp[o + 2]!;
-      }
-      const o = (y * w + x) * 3;
-      out[o] = Math.round(s0);
-      out[o + 1] = Math.round(s1);
-      out[o + 2] = Math.round(s2);
-    }
-  }
-  return { data: out, width: w, height: h };
+  convolveAxis(img.data, tmp, k, w, 3, h, 3 * w);
+  const out = new Float32Array(w * h * 3);
+  convolveAxis(tmp, out, k, h, 3 * w, w, 3);
+  return { data: Uint8Array.from(out, (v) => Math.round(v)), width: w, height: h };
 }
 
 /** The face's noise from its two embeddings (squared L2), clipped to [0, MAX_NOISE]. */
