@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RgbImage } from '../ml/align/warp.ts';
-import { MAX_NOISE } from '../ml/embed/noise.ts';
+import { MAX_NOISE, measuresNoise } from '../ml/embed/noise.ts';
 import { quantizeInt8, squaredL2Int8 } from '../ml/embed/quantize.ts';
 import { squaredL2 } from '../ml/embed/vector.ts';
 import { decodeImage } from '../ml/image/decode.ts';
@@ -84,7 +84,9 @@ export async function embedCentralFaces(
         rgb.height,
       );
       if (face) {
-        const analysed = await pipeline.embedFace(rgb, face);
+        // As a scan would: noise measured on small photos unless they are good-quality JPEGs.
+        const measureNoise = measuresNoise(Math.max(img.originalWidth, img.originalHeight), img.jpegQuality);
+        const analysed = await pipeline.embedFace(rgb, face, { measureNoise });
         embeddings.set(file, analysed.embedding);
         noise.set(file, analysed.noise ?? 0);
       } else noFace++;

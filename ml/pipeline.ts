@@ -13,7 +13,7 @@ import {
 } from './detect/detectors.ts';
 import { createEmbedder } from './embed/create.ts';
 import type { EmbedOptions, FaceEmbedder } from './embed/embedder.ts';
-import { faceNoise, NOISE_MAX_PHOTO_SIDE } from './embed/noise.ts';
+import { faceNoise, measuresNoise } from './embed/noise.ts';
 import { type DecodedImage, decodeImage } from './image/decode.ts';
 import { closeRawReader } from './image/raw.ts';
 import { modelById } from './models/manifest.ts';
@@ -86,7 +86,7 @@ export class KithPipeline implements FacePipeline {
     });
     this.times.detect += performance.now() - t1;
     const faces: AnalyzedFace[] = [];
-    const measureNoise = Math.max(img.originalWidth, img.originalHeight) < NOISE_MAX_PHOTO_SIDE;
+    const measureNoise = measuresNoise(Math.max(img.originalWidth, img.originalHeight), img.jpegQuality);
     for (const f of found) faces.push(this.#toOriginal(await this.embedFace(rgb, f, { measureNoise }), s));
     return { width: img.originalWidth, height: img.originalHeight, takenAt: img.takenAt, faces };
   }

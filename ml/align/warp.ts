@@ -55,6 +55,42 @@ export function boxDownsample(
   return { data: out, width: ow, height: oh };
 }
 
+/** The pixels of [x0, x0+w)×[y0, y0+h), which must lie inside the image. */
+export function cropRegion(img: RgbImage, x0: number, y0: number, w: number, h: number): RgbImage {
+  const out = new Uint8Array(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const src = ((y0 + row) * img.width + x0) * 3;
+    out.set(img.data.subarray(src, src + w * 3), row * w * 3);
+  }
+  return { data: out, width: w, height: h };
+}
+
+/**
+ * The image region that an outW×outH crop by `t` samples, widened by `margin` pixels and clipped to
+ * the image: [x0, x1)×[y0, y1). Empty (x1 ≤ x0) when the crop lies wholly outside.
+ */
+export function warpSourceRegion(
+  img: RgbImage,
+  t: Similarity,
+  outW: number,
+  outH: number,
+  margin: number,
+): { x0: number; y0: number; x1: number; y1: number } {
+  const inv = invertSimilarity(t);
+  const corners = [
+    [0, 0],
+    [outW, 0],
+    [0, outH],
+    [outW, outH],
+  ].map(([u, v]) => [inv.a * u! - inv.b * v! + inv.tx, inv.b * u! + inv.a * v! + inv.ty] as const);
+  return {
+    x0: Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))) - margin),
+    y0: Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))) - margin),
+    x1: Math.min(img.width, Math.ceil(Math.max(...corners.map((c) => c[0]))) + margin),
+    y1: Math.min(img.height, Math.ceil(Math.max(...corners.map((c) => c[1]))) + margin),
+  };
+}
+
 /**
  * Output crop of outW×outH where pixel (u, v) takes the source colour at T⁻¹(u, v).
  * Pixels mapping outside the image are black (as OpenCV's warpAffine with a constant border).

@@ -105,7 +105,7 @@ export interface NearestPeopleOptions {
 export interface NearestPeopleResult {
   /** Per new face: the person it joins, or −1. */
   person: Int32Array;
-  /** Squared L2 to the nearest voting face of that person (NaN when unassigned). */
+  /** Squared L2 (less the pair's slack) to the nearest voting face of that person (NaN when unassigned). */
   distance: Float32Array;
   /** Votes the person got among the k nearest (0 when unassigned). */
   votes: Int32Array;

@@ -1,6 +1,6 @@
 // Face detectors behind one interface. Both return faces in the pixels of the image they are
 // given, with 5 landmarks (YuNet predicts them; the RFB path adds a 68-point model).
-import { type RgbImage, warpSimilarity } from '../align/warp.ts';
+import { cropRegion, type RgbImage, warpSimilarity } from '../align/warp.ts';
 import { resizeRgb } from '../image/decode.ts';
 import { resizeToPlanarTensor, TensorScratch, toPlanarTensor } from '../image/tensor.ts';
 import {
@@ -142,7 +142,7 @@ export class YunetDetector implements BoxDetector {
       const hints = refineHints(coarse, weak, coarseScale, this.refine.smallFace);
       for (const r of refineRegions(img.width, img.height, hints, coarse.length > 0, this.refine)) {
         const whole = r.w === img.width && r.h === img.height;
-        const part = whole ? img : cropRgb(img, r.x, r.y, r.w, r.h);
+        const part = whole ? img : cropRegion(img, r.x, r.y, r.w, r.h);
         const found = (await this.#pass(part, fineScale, options.scoreThreshold)).map((c) =>
           scaleCandidate(c, 1, r.x, r.y),
         );
@@ -218,7 +218,7 @@ export class RfbDetector implements BoxDetector {
       const tw = Math.round(iw / s);
       const th = Math.round(ih / s);
       for (const t of planTiles(img.width, img.height, tw, th)) {
-        const tile = cropRgb(img, t.x, t.y, t.w, t.h);
+        const tile = cropRegion(img, t.x, t.y, t.w, t.h);
         const found = nms(await this.#run(tile, options.scoreThreshold), options.nmsIou);
         all.push(
           ...keepFineCandidates(
@@ -311,12 +311,3 @@ export function stabilityFactor(instability: number): number {
 export const LANDMARK_EXPAND = 1.1;
 /** Second pass: the square around the 68 points, with margin. */
 export const REFINE_EXPAND = 1.1;
-
-function cropRgb(img: RgbImage, x: number, y: number, w: number, h: number): RgbImage {
-  const out = new Uint8Array(w * h * 3);
-  for (let row = 0; row < h; row++) {
-    const src = ((y + row) * img.width + x) * 3;
-    out.set(img.data.subarray(src, src + w * 3), row * w * 3);
-  }
-  return { data: out, width: w, height: h };
-}

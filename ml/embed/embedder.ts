@@ -1,11 +1,11 @@
 // Aligned-crop embedding: 5 points → similarity onto the ArcFace template → 112×112 crop →
 // CNN → L2-normalised vector.
-import { ARCFACE_112, estimateSimilarity, similarityScale } from '../align/similarity.ts';
+import { ARCFACE_112, estimateSimilarity, type Similarity, similarityScale } from '../align/similarity.ts';
 import { type RgbImage, warpSimilarity } from '../align/warp.ts';
 import { toPlanarTensor } from '../image/tensor.ts';
 import { type ModelSession, ort } from '../models/registry.ts';
 import type { Landmarks5 } from '../types.ts';
-import { BLUR_SIGMA_PHOTO_PX, gaussianBlurRgb, NOISE_MIN_SCALE } from './noise.ts';
+import { BLUR_SIGMA_PHOTO_PX, blurredWarp, NOISE_MIN_SCALE } from './noise.ts';
 import { l2Normalize } from './vector.ts';
 
 export interface EmbedResult {
@@ -35,15 +35,15 @@ export function alignFace(img: RgbImage, landmarks: Landmarks5, size = 112): Rgb
   return alignFaceScaled(img, landmarks, size).crop;
 }
 
-/** The aligned crop and its magnification (crop pixels per photo pixel). */
+/** The aligned crop, its transform and magnification (crop pixels per photo pixel). */
 function alignFaceScaled(
   img: RgbImage,
   landmarks: Landmarks5,
   size: number,
-): { crop: RgbImage; scale: number } {
+): { crop: RgbImage; t: Similarity; scale: number } {
   const template = ARCFACE_112.map(([x, y]) => [(x * size) / 112, (y * size) / 112] as const);
   const t = estimateSimilarity(landmarks, template);
-  return { crop: warpSimilarity(img, t, size, size), scale: similarityScale(t) };
+  return { crop: warpSimilarity(img, t, size, size), t, scale: similarityScale(t) };
 }
 
 function flipHorizontal(img: RgbImage): RgbImage {
@@ -100,9 +100,10 @@ export class Embedder implements FaceEmbedder {
   }
 
   async embed(img: RgbImage, landmarks: Landmarks5, options: EmbedOptions = {}): Promise<EmbedResult> {
-    const { crop, scale } = alignFaceScaled(img, landmarks, this.model.entry.input.width);
+    const size = this.model.entry.input.width;
+    const { crop, t, scale } = alignFaceScaled(img, landmarks, size);
     if (!this.denoise) return { embedding: await this.#embedCrop(crop), crop };
-    const embedding = await this.#embedCrop(gaussianBlurRgb(crop, BLUR_SIGMA_PHOTO_PX * scale));
+    const embedding = await this.#embedCrop(blurredWarp(img, t, size, BLUR_SIGMA_PHOTO_PX, scale));
     if (scale < NOISE_MIN_SCALE || options.measureNoise === false) return { embedding, crop };
     return { embedding, crop, unblurred: await this.#embedCrop(crop) };
   }

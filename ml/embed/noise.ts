@@ -14,7 +14,8 @@
 // --noise-slack K --sweep …`): faceplugin's k = 0.5 keeps pairwise precision ≥ 0.99 at the usual
 // threshold 1.15. σ 0.9 instead of 0.6 reached the same F at that precision (half of lfw-dev), so
 // the milder blur stays.
-import type { RgbImage } from '../align/warp.ts';
+import type { Similarity } from '../align/similarity.ts';
+import { cropRegion, type RgbImage, warpSimilarity, warpSourceRegion } from '../align/warp.ts';
 
 /** Blur applied to every crop, in photo pixels (scaled by the crop's magnification). */
 export const BLUR_SIGMA_PHOTO_PX = 0.6;
@@ -30,6 +31,19 @@ export const NOISE_MIN_SCALE = 0.75;
  * many small faces the second inference would cost a good part of the phone-photo speed.
  */
 export const NOISE_MAX_PHOTO_SIDE = 3000;
+/**
+ * JPEGs saved at this quality or better are not measured either: their artefacts are mild (web
+ * photos are typically q75, LFW q90), and on 1024-px group photos the second inference cost a third
+ * of the speed. Heavy compression (q20–q60: messengers at their worst, re-saved copies) is measured.
+ */
+export const NOISE_MAX_JPEG_QUALITY = 70;
+
+/** Whether a photo's faces get their noise measured: small photos, unless a good-quality JPEG. */
+export function measuresNoise(longSide: number, jpegQuality: number | undefined): boolean {
+  return (
+    longSide < NOISE_MAX_PHOTO_SIDE && !(jpegQuality !== undefined && jpegQuality >= NOISE_MAX_JPEG_QUALITY)
+  );
+}
 /** Noise is clipped to this before any slack: it bounds how far a threshold graph must widen. */
 export const MAX_NOISE = 0.2;
 
@@ -95,6 +109,29 @@ export function gaussianBlurRgb(img: RgbImage, sigma: number): RgbImage {
   const out = new Float32Array(w * h * 3);
   convolveAxis(tmp, out, k, h, 3 * w, w, 3);
   return { data: Uint8Array.from(out, (v) => Math.round(v)), width: w, height: h };
+}
+
+/**
+ * The crop `t` makes of `img` after a Gaussian blur of σ photo pixels. A magnified face (scale ≥ 1,
+ * the small faces this is for) is blurred where it is in the photo, a region ~(112/scale)² pixels:
+ * blurring the magnified crop instead costs scale² as much (12-MP group photos: ~3² = 9×). A face
+ * shrunk into the crop is blurred after the warp, by σ·scale crop pixels (under 0.6).
+ */
+export function blurredWarp(
+  img: RgbImage,
+  t: Similarity,
+  size: number,
+  sigma: number,
+  scale: number,
+): RgbImage {
+  if (scale < 1) return gaussianBlurRgb(warpSimilarity(img, t, size, size), sigma * scale);
+  const margin = Math.ceil(3 * sigma) + 2;
+  const r = warpSourceRegion(img, t, size, size, margin);
+  if (r.x1 <= r.x0 || r.y1 <= r.y0) return warpSimilarity(img, t, size, size);
+  const region = gaussianBlurRgb(cropRegion(img, r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0), sigma);
+  // Region pixel p is photo pixel p + (x0, y0): fold that offset into the transform.
+  const moved = { ...t, tx: t.tx + t.a * r.x0 - t.b * r.y0, ty: t.ty + t.b * r.x0 + t.a * r.y0 };
+  return warpSimilarity(region, moved, size, size);
 }
 
 /** The face's noise from its two embeddings (squared L2), clipped to [0, MAX_NOISE]. */

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { ImageSkipError, type SkipReason } from '../types.ts';
 import { decodeHeicPixels, heifHasTransform } from './heic.ts';
+import { jpegQuality } from './jpeg-quality.ts';
 import { applyOrientation, orientedSize, readOrientation } from './orient.ts';
 import { MIN_PREVIEW_SIDE, type RawInfo, readRawInfo, readRawPreview } from './raw.ts';
 import type { RgbImage } from './resize.ts';
@@ -48,6 +49,8 @@ export interface DecodedImage extends RgbImage {
   format: string;
   /** EXIF capture time as ISO 8601 local time (offset appended when EXIF has one), or null. */
   takenAt: string | null;
+  /** A JPEG's estimated save quality 1–100 (jpeg-quality.ts); absent for other formats or unknown. */
+  jpegQuality?: number;
 }
 
 /** What `probeImage` learns from the header alone. */
@@ -344,6 +347,12 @@ async function decodeInspected(
   };
 }
 
+/** Adds a JPEG's estimated quality when its bytes are at hand (files over IN_MEMORY_MAX_BYTES: not). */
+function withJpegQuality(img: DecodedImage, bytes: Uint8Array | null): DecodedImage {
+  const q = img.format === 'jpeg' && bytes ? jpegQuality(bytes) : null;
+  return q === null ? img : { ...img, jpegQuality: q };
+}
+
 /**
  * Files up to this size are read into memory once and decoded from there: libvips then parses the
  * header and decodes without opening and seeking the file twice (measured ~3 ms of ~15 ms per
@@ -389,7 +398,8 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   } catch (err) {
     throw skip('unreadable', path, `cannot read file (${(err as Error).message})`, err);
   }
-  return decodeInspected(await inspect(input, head, path, limit), path, options, limit);
+  const decoded = await decodeInspected(await inspect(input, head, path, limit), path, options, limit);
+  return withJpegQuality(decoded, typeof input === 'string' ? null : input);
 }
 
 /** `decodeImage` for bytes already in memory (e.g. an embedded thumbnail or a test image). */
@@ -401,7 +411,7 @@ export async function decodeImageBuffer(
   const name = options.name ?? 'image buffer';
   if (bytes.length === 0) throw skip('empty-file', name, 'no bytes (0-byte image)');
   const info = await inspect(bytes, bytes.subarray(0, SNIFF_BYTES), name, limit);
-  return decodeInspected(info, name, options, limit);
+  return withJpegQuality(await decodeInspected(info, name, options, limit), bytes);
 }
 
 /**

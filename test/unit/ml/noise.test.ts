@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { faceNoise, gaussianBlurRgb, gaussianKernel, MAX_NOISE, slackOf } from '../../../ml/embed/noise.ts';
+import { warpSimilarity } from '../../../ml/align/warp.ts';
+import {
+  blurredWarp,
+  faceNoise,
+  gaussianBlurRgb,
+  gaussianKernel,
+  MAX_NOISE,
+  measuresNoise,
+  slackOf,
+} from '../../../ml/embed/noise.ts';
+import { mulberry32 } from '../../../ml/util/prng.ts';
 
 describe('face noise (blur, noise, slack)', () => {
   it('the Gaussian kernel of σ 1 is the normal density, normalised over radius 3', () => {
@@ -35,5 +45,39 @@ describe('face noise (blur, noise, slack)', () => {
     assert.equal(s[2], 0);
     assert.ok(Math.abs(s[3]! - 1.5 * MAX_NOISE) < 1e-7);
     assert.ok(slackOf(Float32Array.from([0.1]), 0).every((v) => v === 0));
+  });
+});
+
+describe('blurredWarp', () => {
+  const w = 120;
+  const h = 90;
+  const img = { data: new Uint8Array(w * h * 3), width: w, height: h };
+  const r = mulberry32(7);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = Math.floor(r() * 256);
+
+  it('a magnified face: the same pixels as blurring the whole photo, then warping', () => {
+    // Scale 2 with a little rotation: 112 crop pixels over ~56 photo pixels in the middle.
+    const t = { a: 1.9, b: 0.6, tx: -60, ty: -40 };
+    const scale = Math.hypot(t.a, t.b);
+    const expected = warpSimilarity(gaussianBlurRgb(img, 0.6), t, 112, 112);
+    assert.deepEqual(blurredWarp(img, t, 112, 0.6, scale).data, expected.data);
+  });
+
+  it('a shrunk face: the crop blurred by σ·scale', () => {
+    const t = { a: 0.5, b: 0, tx: 20, ty: 10 };
+    const expected = gaussianBlurRgb(warpSimilarity(img, t, 112, 112), 0.3);
+    assert.deepEqual(blurredWarp(img, t, 112, 0.6, 0.5).data, expected.data);
+  });
+});
+
+describe('measuresNoise', () => {
+  it('small photos, unless a JPEG of quality ≥ 70; never camera originals', () => {
+    assert.equal(measuresNoise(1024, 20), true);
+    assert.equal(measuresNoise(1024, 69), true);
+    assert.equal(measuresNoise(1024, 70), false);
+    assert.equal(measuresNoise(250, 90), false);
+    assert.equal(measuresNoise(1600, undefined), true, 'PNG, WebP, HEIC: quality unknown');
+    assert.equal(measuresNoise(3000, 20), false);
+    assert.equal(measuresNoise(4032, undefined), false);
   });
 });
