@@ -66,8 +66,8 @@ export function gaussianKernel(sigma: number): Float32Array {
  * edges clamped. `n` pixels along the axis, `lines` × `lineStep` values apart.
  */
 function convolveAxis(
-  src: ArrayLike<number>,
-  dst: { [i: number]: number },
+  src: Uint8Array | Float32Array,
+  dst: Float32Array,
   k: Float32Array,
   n: number,
   step: number,
@@ -81,8 +81,10 @@ function convolveAxis(
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
+      // Clamped taps only near the ends; the rest of the line reads straight through.
+      const inside = i >= r && i + r < n;
       for (let j = -r; j <= r; j++) {
-        const o = base + Math.min(n - 1, Math.max(0, i + j)) * step;
+        const o = base + (inside ? i + j : Math.min(n - 1, Math.max(0, i + j))) * step;
         const kv = k[j + r]!;
         s0 += kv * src[o]!;
         s1 += kv * src[o + 1]!;
@@ -108,7 +110,9 @@ export function gaussianBlurRgb(img: RgbImage, sigma: number): RgbImage {
   convolveAxis(img.data, tmp, k, w, 3, h, 3 * w);
   const out = new Float32Array(w * h * 3);
   convolveAxis(tmp, out, k, h, 3 * w, w, 3);
-  return { data: Uint8Array.from(out, (v) => Math.round(v)), width: w, height: h };
+  const data = new Uint8Array(out.length);
+  for (let i = 0; i < out.length; i++) data[i] = out[i]! + 0.5; // round half up; Uint8Array truncates
+  return { data, width: w, height: h };
 }
 
 /**
