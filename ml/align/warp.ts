@@ -66,8 +66,9 @@ export function cropRegion(img: RgbImage, x0: number, y0: number, w: number, h: 
 }
 
 /**
- * The image region that an outW×outH crop by `t` samples, widened by `margin` pixels and clipped to
- * the image: [x0, x1)×[y0, y1). Empty (x1 ≤ x0) when the crop lies wholly outside.
+ * The image region that an outW×outH crop by `t` samples, widened by `margin` pixels:
+ * [x0, x1)×[y0, y1), clipped to the image unless `clip` is false. Clipped and empty (x1 ≤ x0) when
+ * the crop lies wholly outside.
  */
 export function warpSourceRegion(
   img: RgbImage,
@@ -75,6 +76,7 @@ export function warpSourceRegion(
   outW: number,
   outH: number,
   margin: number,
+  clip = true,
 ): { x0: number; y0: number; x1: number; y1: number } {
   const inv = invertSimilarity(t);
   const corners = [
@@ -83,11 +85,16 @@ export function warpSourceRegion(
     [0, outH],
     [outW, outH],
   ].map(([u, v]) => [inv.a * u! - inv.b * v! + inv.tx, inv.b * u! + inv.a * v! + inv.ty] as const);
+  const x0 = Math.floor(Math.min(...corners.map((c) => c[0]))) - margin;
+  const y0 = Math.floor(Math.min(...corners.map((c) => c[1]))) - margin;
+  const x1 = Math.ceil(Math.max(...corners.map((c) => c[0]))) + margin;
+  const y1 = Math.ceil(Math.max(...corners.map((c) => c[1]))) + margin;
+  if (!clip) return { x0, y0, x1, y1 };
   return {
-    x0: Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))) - margin),
-    y0: Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))) - margin),
-    x1: Math.min(img.width, Math.ceil(Math.max(...corners.map((c) => c[0]))) + margin),
-    y1: Math.min(img.height, Math.ceil(Math.max(...corners.map((c) => c[1]))) + margin),
+    x0: Math.max(0, x0),
+    y0: Math.max(0, y0),
+    x1: Math.min(img.width, x1),
+    y1: Math.min(img.height, y1),
   };
 }
 
@@ -101,18 +108,9 @@ export function warpSimilarity(img: RgbImage, t: Similarity, outW: number, outH:
   const scale = similarityScale(t);
   const k = Math.floor(1 / scale / 1.5);
   if (k >= 2) {
-    // Box-filter the face's source region by k, then warp from that smaller image.
-    const inv = invertSimilarity(t);
-    const corners = [
-      [0, 0],
-      [outW, 0],
-      [0, outH],
-      [outW, outH],
-    ].map(([u, v]) => [inv.a * u! - inv.b * v! + inv.tx, inv.b * u! + inv.a * v! + inv.ty] as const);
-    const x0 = Math.floor(Math.min(...corners.map((c) => c[0]))) - k;
-    const y0 = Math.floor(Math.min(...corners.map((c) => c[1]))) - k;
-    const x1 = Math.ceil(Math.max(...corners.map((c) => c[0]))) + k;
-    const y1 = Math.ceil(Math.max(...corners.map((c) => c[1]))) + k;
+    // Box-filter the face's source region by k, then warp from that smaller image (the region is not
+    // clipped: boxDownsample clamps, and the block grid stays anchored where the crop puts it).
+    const { x0, y0, x1, y1 } = warpSourceRegion(img, t, outW, outH, k, false);
     src = boxDownsample(img, x0, y0, x1 - x0, y1 - y0, k);
     // Small-image pixel (i, j) averages source pixels whose centre is x0 + k·(i + c), y0 + k·(j + c).
     const c = (k - 1) / (2 * k);
