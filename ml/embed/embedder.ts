@@ -20,12 +20,12 @@ export interface EmbedResult {
   crop: RgbImage;
 }
 
-/** What the pipeline needs from an embedder: one model (`Embedder`) or a fusion of several. */
 export interface EmbedOptions {
-  /** Measure the face's noise when the embedder can (default true); see NOISE_MAX_PHOTO_SIDE. */
+  /** Measure the face's noise when the embedder can (default true); scans ask `measuresNoise`. */
   measureNoise?: boolean | undefined;
 }
 
+/** What the pipeline needs from an embedder: one model (`Embedder`), a fusion or a projection. */
 export interface FaceEmbedder {
   readonly size: number;
   embed(img: RgbImage, landmarks: Landmarks5, options?: EmbedOptions): Promise<EmbedResult>;
