@@ -38,8 +38,12 @@ export function createEmbedder(
     const s = session(p.model);
     sessions.push(s);
     const part = modelById(p.model);
-    const denoise = (part.noiseSlack ?? 0) > 0;
-    return { embedder: new Embedder(s, flip ?? entry.flip ?? part.flip ?? false, denoise), weight: p.weight };
+    // Each part blurs as it was calibrated; noise is measured only if the fusion's grouping reads it.
+    const blur = (part.noiseSlack ?? 0) > 0;
+    return {
+      embedder: new Embedder(s, flip ?? entry.flip ?? part.flip ?? false, blur, blur && denoise),
+      weight: p.weight,
+    };
   });
   return { embedder: new FusedEmbedder(parts), sessions };
 }

@@ -70,6 +70,8 @@ export class Embedder implements FaceEmbedder {
      * embedders with a calibrated `noiseSlack`.
      */
     private readonly denoise = false,
+    /** Measure noise at all (off for a part of a fusion whose grouping has no noise slack). */
+    private readonly measures = denoise,
   ) {}
 
   get size(): number {
@@ -104,7 +106,8 @@ export class Embedder implements FaceEmbedder {
     const { crop, t, scale } = alignFaceScaled(img, landmarks, size);
     if (!this.denoise) return { embedding: await this.#embedCrop(crop), crop };
     const embedding = await this.#embedCrop(blurredWarp(img, t, size, BLUR_SIGMA_PHOTO_PX, scale));
-    if (scale < NOISE_MIN_SCALE || options.measureNoise === false) return { embedding, crop };
+    if (!this.measures || scale < NOISE_MIN_SCALE || options.measureNoise === false)
+      return { embedding, crop };
     return { embedding, crop, unblurred: await this.#embedCrop(crop) };
   }
 }
