@@ -23,6 +23,8 @@ export interface ClusterBenchResult {
   threshold: number;
   /** k of the per-face noise slack (ml/embed/noise.ts); 0 = plain distances. */
   noise_slack: number;
+  /** The attach pass after the agglomeration (ml/cluster/attach.ts), or null when off. */
+  attach: { k: number; ratio: number } | null;
   linkage: 'average';
   pairwise_f: number;
   pairwise_precision: number;
@@ -57,6 +59,8 @@ export interface ClusterBenchOptions extends BenchImageOptions {
   sweep?: readonly number[] | undefined;
   /** Cluster the embedding PCA-projected to this many dimensions, int8 (2-fold cross-fitted). */
   project?: number | undefined;
+  /** The attach pass (ml/cluster/attach.ts): k and ratio × threshold; null = off; default the embedder's. */
+  attach?: { k: number; ratio: number } | null | undefined;
   /** Write the embeddings (+ labels) for `bench cluster-scale --embeddings`. */
   saveEmbeddings?: string | undefined;
 }
@@ -119,6 +123,7 @@ export async function benchCluster(
       data.set(int8RoundTrip(data.subarray(k * dim, (k + 1) * dim)), k * dim);
     }
   }
+  const attach = options.attach === undefined ? (embedder.clusterAttach ?? null) : options.attach;
   const clusterHalves = async (t: number): Promise<{ labels: Int32Array; clusters: number }> => {
     const labels = new Int32Array(kept.length);
     let clusters = 0;
@@ -134,6 +139,7 @@ export async function benchCluster(
         linkage: 'average',
         minClusterSize: 2,
         ...(k > 0 ? { slack: Float32Array.from(rows, (r) => slack[r]!) } : {}),
+        ...(attach ? { attach: { k: attach.k, threshold: attach.ratio * t } } : {}),
       });
       rows.forEach((k, i) => {
         const l = r.labels[i]!;
@@ -190,6 +196,7 @@ export async function benchCluster(
     ...(options.project ? { projected_dim: options.project } : {}),
     threshold,
     noise_slack: k,
+    attach,
     linkage: 'average',
     pairwise_f: main.pw.f,
     pairwise_precision: main.pw.precision,

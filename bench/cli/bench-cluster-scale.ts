@@ -24,6 +24,8 @@ export interface ClusterScaleOptions {
   seed: number;
   /** Also run scikit-learn on the first min(faces, 20000) faces. */
   sklearn: boolean;
+  /** The attach pass after the agglomeration (ml/cluster/attach.ts): k and ratio × threshold. */
+  attach?: { k: number; ratio: number } | null | undefined;
   onProgress?: (text: string) => void;
 }
 
@@ -62,6 +64,7 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
     threshold: o.threshold,
     linkage: o.linkage,
     constraints: { groupOf: data.groupOf },
+    ...(o.attach ? { attach: { k: o.attach.k, threshold: o.attach.ratio * o.threshold } } : {}),
     onProgress: (p) =>
       o.onProgress?.(`cluster-scale: ${p.phase} ${Math.round((100 * p.done) / Math.max(1, p.total))}%`),
   });
@@ -195,6 +198,7 @@ export async function benchClusterScale(o: ClusterScaleOptions) {
     dim,
     linkage: o.linkage,
     threshold: o.threshold,
+    attach: o.attach ?? null,
     seconds,
     cpu_seconds: cpuSeconds,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

@@ -21,6 +21,16 @@ import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+/** `--attach off` or `--attach K:RATIO` (ml/cluster/attach.ts; RATIO × the grouping threshold). */
+function parseAttach(text: string): { k: number; ratio: number } | null {
+  if (text === 'off') return null;
+  const [k, ratio] = text.split(':').map(Number);
+  if (!(Number.isInteger(k) && k! >= 1 && ratio !== undefined && ratio > 0 && ratio <= 1)) {
+    throw new UsageError(`--attach must be "off" or K:RATIO (e.g. 3:0.9), got "${text}"`);
+  }
+  return { k: k!, ratio };
+}
+
 const slackNote = (k: number): string => (k > 0 ? `, noise slack ${k}` : '');
 const degradeText = (d: Degrade | undefined): string =>
   d ? `, images degraded to scale ${d.scale}${d.quality === undefined ? '' : ` + JPEG q${d.quality}`}` : '';
@@ -48,6 +58,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     degrade: { type: 'string' },
     project: { type: 'string' },
     'noise-slack': { type: 'string' },
+    attach: { type: 'string' },
     'long-side': { type: 'string' },
   });
   const progress = progressLine();
@@ -62,11 +73,12 @@ export async function benchCommand(args: string[]): Promise<number> {
       linkage,
       seed: intOption(values.seed, 'seed', 1),
       sklearn: values.sklearn ?? false,
+      attach: values.attach === undefined ? null : parseAttach(values.attach),
       onProgress: (t) => progress(t),
     });
     endProgress();
     const lines = [
-      `Clustering ${r.faces} synthetic faces (${r.identities} identities, ${r.dim}-d), ${r.linkage} linkage, threshold ${r.threshold}: ${r.seconds.toFixed(2)} s (${r.cpu_seconds.toFixed(2)} s CPU), peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
+      `Clustering ${r.faces} synthetic faces (${r.identities} identities, ${r.dim}-d), ${r.linkage} linkage, threshold ${r.threshold}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.ratio} × threshold` : ''}: ${r.seconds.toFixed(2)} s (${r.cpu_seconds.toFixed(2)} s CPU), peak RSS ${r.peak_rss_mb.toFixed(0)} MB`,
       `  ${r.clusters} clusters; pairwise F ${r.pairwise_f.toFixed(4)}, BCubed F ${r.bcubed_f.toFixed(4)} against the synthetic identities`,
       r.recognize
         ? `  recognition: ${r.recognize.new_faces} new faces in ${r.recognize.seconds.toFixed(2)} s (index build ${r.recognize.index_seconds.toFixed(2)} s + k-NN ${r.recognize.query_seconds.toFixed(2)} s), ${r.recognize.joined} joined a person, ${r.recognize.correct} of them the right one`
@@ -79,6 +91,9 @@ export async function benchCommand(args: string[]): Promise<number> {
     process.stdout.write(lines.join('\n'));
     if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     return 0;
+  }
+  if (values.attach !== undefined && kind !== 'cluster') {
+    throw new UsageError('--attach applies to bench cluster and bench cluster-scale');
   }
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
@@ -159,6 +174,7 @@ export async function benchCommand(args: string[]): Promise<number> {
         data,
         {
           ...pipelineOptions,
+          attach: values.attach === undefined ? undefined : parseAttach(values.attach),
           threshold: values.threshold === undefined ? undefined : num(values.threshold, 'threshold'),
           sweep: values.sweep?.split(',').map((t) => num(t, 'sweep')),
           saveEmbeddings: values['save-embeddings'],
@@ -167,7 +183,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       );
       endProgress();
       const lines = [
-        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}${r.projected_dim ? `, ${r.projected_dim} bytes by cross-fitted PCA` : ''})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, average linkage, threshold ${r.threshold.toFixed(3)}`,
+        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}${r.projected_dim ? `, ${r.projected_dim} bytes by cross-fitted PCA` : ''})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, average linkage, threshold ${r.threshold.toFixed(3)}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.ratio} × threshold` : ', no attach pass'}`,
         `  pairwise: F ${r.pairwise_f.toFixed(4)} (precision ${r.pairwise_precision.toFixed(4)}, recall ${r.pairwise_recall.toFixed(4)})`,
         `  BCubed:   F ${r.bcubed_f.toFixed(4)} (precision ${r.bcubed_precision.toFixed(4)}, recall ${r.bcubed_recall.toFixed(4)})`,
         `  ${r.clusters} people (clusters of ≥ 2) + ${r.singletons} lone faces; ${r.no_face} images without a face; clustering ${r.cluster_seconds.toFixed(2)} s, total ${r.seconds.toFixed(1)} s`,

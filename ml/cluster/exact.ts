@@ -1,5 +1,6 @@
 // Exact agglomerative clustering: the reference implementation. O(n²) memory (8 bytes per pair:
 // 20k faces ≈ 1.6 GB) and O(n²·d) time; meant for small libraries and as the oracle in tests.
+import { attachClusters } from './attach.ts';
 import { finalLabels, prepare } from './constraints.ts';
 import { Ticker } from './progress.ts';
 import type { ClusterOptions, ClusterResult, Linkage } from './types.ts';
@@ -143,6 +144,9 @@ export async function clusterExact(
     while (parent[r] !== r) r = parent[r]!;
     finalOf[c] = r;
   }
-  const { labels, clusters } = finalLabels(prep, finalOf, options.minClusterSize ?? 1);
+  const grouped = options.attach
+    ? attachClusters(prep, finalOf, embeddings, dim, threshold, options.attach, slack)
+    : finalOf;
+  const { labels, clusters } = finalLabels(prep, grouped, options.minClusterSize ?? 1);
   return { labels, clusters, merges, droppedMustLinks: prep.droppedMustLinks };
 }

@@ -4,6 +4,7 @@ import { clusterExact } from './exact.ts';
 import { clusterScalable } from './scalable.ts';
 import type { ClusterResult, ScalableClusterOptions } from './types.ts';
 
+export { ATTACH_MAX_SIZE, type AttachOptions, attachClusters } from './attach.ts';
 export { type ConstraintViolation, checkConstraints } from './constraints.ts';
 export { clusterExact } from './exact.ts';
 export {

@@ -111,37 +111,31 @@ export interface NearestPeopleResult {
   votes: Int32Array;
 }
 
+/** Which library faces a query may keep, and how far it reaches (plain squared L2). */
+export interface NearestFacesOptions {
+  /** Faces kept per query (nearest first, by the int8 estimate). */
+  keep: number;
+  /** Plain-distance reach of query row i: faces farther are not kept. */
+  reachOf: (row: number) => number;
+  /** Group of each library face; −1 = never kept. */
+  personOf: Int32Array;
+  /** Group of each query: library faces of the same group are not kept. */
+  skipPersonOf?: Int32Array | undefined;
+}
+
 /**
- * [Note: recognition by k-NN vote]
- * Each new face takes its k nearest library faces within the threshold (exhaustively: int8
- * kernel screening with a rigorous error bound, exact float distances for the kept ones); the
- * votes of people it may not join (a "not this person", or a person who already has a face in
- * its photo) are set aside, and the allowed person with most votes wins (ties: the nearer face),
- * given at least minVotes. New faces are then settled nearest first, so that when two faces of
- * one photo pick the same person the nearer one keeps it and the other falls back to its next
- * allowed person, or stays unassigned.
+ * The `keep` nearest library faces of each query within its reach, screened by the int8 kernel
+ * with a rigorous error bound: `ids` (−1 = none) and `approx`, estimates whose exact values the
+ * caller computes. Row-major, `keep` entries per query, nearest first.
  */
-export function nearestPeople(
+export function nearestFaces(
   index: FaceIndex,
   queries: Float32Array,
-  options: NearestPeopleOptions,
-): NearestPeopleResult {
+  options: NearestFacesOptions,
+): { ids: Int32Array; approx: Float32Array } {
   const { dim, stride, kernel, libraryOffset, n } = index;
-  if (queries.length % dim !== 0) throw new RangeError('queries length is not a multiple of dim');
-  if (options.personOf.length !== n) throw new RangeError('personOf must have one entry per library face');
   const q = queries.length / dim;
-  const k = Math.max(1, Math.floor(options.k ?? 5));
-  const minVotes = options.minVotes ?? 1;
-  const { threshold, personOf } = options;
-  const librarySlack = options.librarySlack;
-  const querySlack = options.querySlack;
-  let maxLibrarySlack = 0;
-  if (librarySlack) for (let f = 0; f < n; f++) maxLibrarySlack = Math.max(maxLibrarySlack, librarySlack[f]!);
-  /** The plain-distance reach of query row i: its threshold widened by the most slack it can meet. */
-  const reachOf = (i: number): number => threshold + (querySlack?.[i] ?? 0) + maxLibrarySlack;
-
-  // k nearest voting faces per query by screened int8 distance (k + 4 kept, then made exact).
-  const keep = k + 4;
+  const { keep, reachOf, personOf, skipPersonOf } = options;
   const nearId = new Int32Array(q * keep).fill(-1);
   const nearD = new Float32Array(q * keep).fill(Number.POSITIVE_INFINITY);
   const qScale = new Float32Array(QUERY_TILE);
@@ -191,6 +185,7 @@ export function nearestPeople(
         const ni = qNorm[t]!;
         const l1 = qL1[t]!;
         const base = row * keep;
+        const skip = skipPersonOf ? skipPersonOf[row]! : -2;
         let worst = nearD[base + keep - 1]!;
         const reach = reachOf(row);
         let cut = cutFor(t, Math.min(reach + slackMax(t), worst));
@@ -199,7 +194,7 @@ export function nearestPeople(
           const raw = out[e]!;
           if (raw < cut) continue;
           const lib = b + idx[e]!;
-          if (personOf[lib]! < 0) continue;
+          if (personOf[lib]! < 0 || personOf[lib] === skip) continue;
           const inv = index.inverse[lib]!;
           const approx = ni + index.norm2[lib]! - 2 * raw * qi * inv;
           if (approx > reach + 2 * (l1 * (inv / 2) + (qi / 2) * index.l1Max) + 1e-5 || approx >= worst)
@@ -219,6 +214,42 @@ export function nearestPeople(
       }
     }
   }
+
+  return { ids: nearId, approx: nearD };
+}
+
+/**
+ * [Note: recognition by k-NN vote]
+ * Each new face takes its k nearest library faces within the threshold (exhaustively: int8
+ * kernel screening with a rigorous error bound, exact float distances for the kept ones); the
+ * votes of people it may not join (a "not this person", or a person who already has a face in
+ * its photo) are set aside, and the allowed person with most votes wins (ties: the nearer face),
+ * given at least minVotes. New faces are then settled nearest first, so that when two faces of
+ * one photo pick the same person the nearer one keeps it and the other falls back to its next
+ * allowed person, or stays unassigned.
+ */
+export function nearestPeople(
+  index: FaceIndex,
+  queries: Float32Array,
+  options: NearestPeopleOptions,
+): NearestPeopleResult {
+  const { dim, n } = index;
+  if (queries.length % dim !== 0) throw new RangeError('queries length is not a multiple of dim');
+  if (options.personOf.length !== n) throw new RangeError('personOf must have one entry per library face');
+  const q = queries.length / dim;
+  const k = Math.max(1, Math.floor(options.k ?? 5));
+  const minVotes = options.minVotes ?? 1;
+  const { threshold, personOf } = options;
+  const librarySlack = options.librarySlack;
+  const querySlack = options.querySlack;
+  let maxLibrarySlack = 0;
+  if (librarySlack) for (let f = 0; f < n; f++) maxLibrarySlack = Math.max(maxLibrarySlack, librarySlack[f]!);
+  /** The plain-distance reach of query row i: its threshold widened by the most slack it can meet. */
+  const reachOf = (i: number): number => threshold + (querySlack?.[i] ?? 0) + maxLibrarySlack;
+
+  // k nearest voting faces per query by screened int8 distance (k + 4 kept, then made exact).
+  const keep = k + 4;
+  const { ids: nearId } = nearestFaces(index, queries, { keep, reachOf, personOf });
 
   // Who may not join whom.
   const forbidden = new Map<number, Set<number>>();

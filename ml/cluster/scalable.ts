@@ -1,5 +1,6 @@
 // Scalable agglomerative clustering: candidate graph (graph.ts) + sparse agglomeration
 // (sparse.ts). Memory O(n·(d + neighbors)); no n² matrix.
+import { attachClusters } from './attach.ts';
 import { finalLabels, prepare } from './constraints.ts';
 import { candidateGraph } from './graph.ts';
 import { Ticker } from './progress.ts';
@@ -116,6 +117,18 @@ export async function clusterScalable(
     ticker,
     slack,
   );
-  const { labels, clusters } = finalLabels(prep, finalOf, options.minClusterSize ?? 1);
+  const grouped = options.attach
+    ? attachClusters(
+        prep,
+        finalOf,
+        embeddings,
+        options.dim,
+        options.threshold,
+        options.attach,
+        options.slack,
+        edges,
+      )
+    : finalOf;
+  const { labels, clusters } = finalLabels(prep, grouped, options.minClusterSize ?? 1);
   return { labels, clusters, merges, droppedMustLinks: prep.droppedMustLinks };
 }

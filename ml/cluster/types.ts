@@ -1,4 +1,5 @@
 // Shapes of the clustering API. Distances are squared L2 between embeddings throughout.
+import type { AttachOptions } from './attach.ts';
 
 /** How the distance between two clusters is derived from the distances between their faces. */
 export type Linkage = 'average' | 'single' | 'complete';
@@ -56,6 +57,8 @@ export interface ClusterOptions {
    * linkage then compares the mean slackened distance, i.e. d̄ − mean slack of each cluster.
    */
   slack?: Float32Array | undefined;
+  /** A second pass in which small clusters join a larger one their faces sit next to (attach.ts). */
+  attach?: AttachOptions | undefined;
   onProgress?: ((progress: ClusterProgress) => void) | undefined;
   /** Checked between batches of work; an abort rejects with the signal's reason. */
   signal?: AbortSignal | undefined;

@@ -1,6 +1,7 @@
 // Small, over-compressed faces (ml/embed/noise.ts) on real LFW photos through the app's pipeline:
 // degraded faces measure as noisy and clean ones do not, and forgiving the noise groups the
-// degraded faces of a person together without joining different people.
+// degraded faces of a person together without joining different people; the attach pass then joins
+// the faces that still split off.
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -61,5 +62,48 @@ test('degraded faces measure noisy, and their slack groups people without mergin
   assert.ok(
     forgiving.recall > plain.recall + 0.04,
     `recall ${plain.recall.toFixed(3)} → ${forgiving.recall.toFixed(3)} with the slack`,
+  );
+});
+
+test('the attach pass joins the split-off faces of degraded people, joining nobody else', {
+  skip: needShared,
+}, async () => {
+  // Three people photographed over years (30 photos each), at half size + JPEG q20: average
+  // linkage splits each into a large cluster and small ones; the small ones sit next to part
+  // of the large one.
+  const files: string[] = [];
+  const truth: number[] = [];
+  for (const [i, person] of ['Colin_Powell', 'Hugo_Chavez', 'Tony_Blair'].entries()) {
+    for (const f of (await readdir(join(lfw, person))).sort().slice(0, 30)) {
+      files.push(`${person}/${f}`);
+      truth.push(i);
+    }
+  }
+  const pipeline = 'yunet-faceplugin-128';
+  const d = await embedCentralFaces(lfw, files, {
+    pipeline,
+    modelsDir: sharedModelsDir,
+    threads: 1,
+    degrade,
+  });
+  assert.equal(d.noFace, 0);
+  const e = modelById('faceplugin-feature-128');
+  const dim = e.embeddingSize!;
+  const data = new Float32Array(files.length * dim);
+  for (const [i, f] of files.entries()) data.set(d.embeddings.get(f)!, i * dim);
+  const slack = slackOf(
+    Float32Array.from(files, (f) => d.noise.get(f)!),
+    e.noiseSlack!,
+  );
+  const threshold = e.clusterThreshold!;
+  const attach = { k: e.clusterAttach!.k, threshold: e.clusterAttach!.ratio * threshold };
+  const labels = Int32Array.from(truth);
+  const options = { dim, threshold, minClusterSize: 2, slack };
+  const without = pairwiseScores((await cluster(data, options)).labels, labels);
+  const withAttach = pairwiseScores((await cluster(data, { ...options, attach })).labels, labels);
+  assert.equal(withAttach.precision, 1, 'no two people joined');
+  assert.ok(
+    withAttach.recall > without.recall + 0.08,
+    `recall ${without.recall.toFixed(3)} → ${withAttach.recall.toFixed(3)} with the attach pass`,
   );
 });

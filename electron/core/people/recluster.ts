@@ -5,6 +5,7 @@ import { cluster } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
 import type { ClusterInput, Constraint, EmbeddingMatrix } from '../store/types.ts';
 import { admitClusters } from './admission.ts';
+import { attachFor } from './attach.ts';
 import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
 import { faceSlack } from './slack.ts';
@@ -130,6 +131,7 @@ export async function recluster(library: Library, options: ReclusterOptions): Pr
     quality,
     minQuality: options.minQuality ?? 0.25,
     slack: faceSlack(m),
+    attach: attachFor(options.embedderId, options.threshold),
     signal: options.signal,
   };
   const clustered = await cluster(m.data, clusterOptions);

@@ -4,6 +4,7 @@
 import { buildFaceIndex, cluster, nearestPeople } from '../../../ml/cluster/index.ts';
 import type { Library } from '../store/library.ts';
 import { admitClusters, REJECTED_FACTOR } from './admission.ts';
+import { attachFor } from './attach.ts';
 import { ignoredFaces } from './ignored.ts';
 import { effectiveEmbeddings } from './improve.ts';
 import { faceSlack } from './slack.ts';
@@ -139,6 +140,7 @@ export async function recognizeNewFaces(
           linkage: 'average',
           minClusterSize: options.minClusterSize ?? 2,
           slack: slack && Float32Array.from(rest, (q) => slack[queryRows[q]!]!),
+          attach: attachFor(options.embedderId, options.threshold),
           constraints: {
             groupOf: Int32Array.from(rest, (q) => m.photoIds[queryRows[q]!]!),
             cannotLink: Int32Array.from(restCannot),

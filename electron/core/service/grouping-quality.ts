@@ -1,11 +1,13 @@
 // How good is the automatic grouping on this library (issue 15, item 13)? Measured on the user's own
 // confirmations: the faces the user put in a person (confirmed, moved, merged, drawn) are the truth; the
-// same faces are grouped again by the clusterer alone (same threshold and linkage, faces of one photo
-// kept apart, none of the user's links), and pairwise precision and recall compare the two. Repeated at a
+// same faces are grouped again by the clusterer alone (same threshold, linkage, noise slack and attach
+// pass, faces of one photo kept apart, none of the user's links), and pairwise precision and recall compare the two. Repeated at a
 // stricter and a looser threshold, it says what moving the threshold setting would change.
 import { cluster } from '../../../ml/cluster/index.ts';
 import { pairwiseScores } from '../../../ml/metrics/clustering.ts';
+import { attachFor } from '../people/attach.ts';
 import { effectiveEmbeddings } from '../people/improve.ts';
+import { faceSlack } from '../people/slack.ts';
 import type { Library } from '../store/library.ts';
 
 export interface Agreement {
@@ -72,9 +74,18 @@ export async function groupingQuality(
     data.set(m.row(r), i * m.dim);
   });
   const groupOf = Int32Array.from(rows, (r) => m.photoIds[r]!);
+  const faceSlacks = faceSlack(m);
+  const slack = faceSlacks && Float32Array.from(rows, (r) => faceSlacks[r]!);
   const truthLabels = Int32Array.from(truth);
   const at = async (t: number): Promise<QualityPoint> => {
-    const r = await cluster(data, { dim: m.dim, threshold: t, linkage: 'average', constraints: { groupOf } });
+    const r = await cluster(data, {
+      dim: m.dim,
+      threshold: t,
+      linkage: 'average',
+      constraints: { groupOf },
+      slack,
+      attach: attachFor(embedderId, t),
+    });
     return { threshold: t, ...pairwiseAgreement(truthLabels, r.labels) };
   };
   return {
