@@ -21,6 +21,7 @@ import { listIdentityImages } from '../cluster.ts';
 import { embedCentralFaces } from '../lfw.ts';
 import { benchHarmonic } from '../train/harmonic.ts';
 import { type FinetuneBenchResult, type SimulationScores, simulateFinetune } from '../train/simulate.ts';
+import { parseAttach } from './attach-option.ts';
 
 async function loadData(
   data: string,
@@ -67,7 +68,7 @@ function row(label: string, s: SimulationScores): string[] {
 
 export function formatFinetune(r: FinetuneBenchResult): string {
   return [
-    `Fine-tuning on simulated corrections, embedder ${r.embedder}, threshold ${r.threshold}`,
+    `Fine-tuning on simulated corrections, embedder ${r.embedder}, threshold ${r.threshold}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.threshold.toFixed(3)}` : ''}`,
     `  user corrected ${r.corrected_identities} of ${r.identities} people (${r.choose === 'errors' ? 'among those clustered wrongly' : 'at random'}): ${r.train_faces} confirmed faces, ${r.rejections} rejections; scored on ${r.test_faces} other faces`,
     ...row('before', r.before),
     ...row('after ', r.after),
@@ -105,6 +106,7 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
     identities: { type: 'string' },
     choose: { type: 'string' },
     'pair-weight': { type: 'string' },
+    attach: { type: 'string' },
     degrade: { type: 'string' },
   });
   let degrade: Degrade | undefined;
@@ -154,8 +156,11 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
       ? (embedder.clusterThreshold ?? embedder.threshold ?? 1)
       : Number(values.threshold);
   const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
+  // Grouped as the app groups this embedder's faces (its attach pass), unless --attach says otherwise.
+  const attach = values.attach === undefined ? (embedder.clusterAttach ?? null) : parseAttach(values.attach);
   const r = await simulateFinetune(data, {
     threshold,
+    ...(attach ? { attach: { k: attach.k, threshold: attach.ratio * threshold } } : {}),
     seed: intOption(values.seed, 'seed', 1),
     steps: intOption(values.steps, 'steps', 200),
     kind,

@@ -13,6 +13,7 @@ import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { benchCluster } from '../cluster.ts';
 import { benchLfw } from '../lfw.ts';
 import { scaledWiderCopy } from '../verify/wider-scaled.ts';
+import { parseAttach } from './attach-option.ts';
 import { benchClusterScale } from './bench-cluster-scale.ts';
 import { benchFinetuneCommand, benchHarmonicCommand } from './bench-finetune.ts';
 import { benchLibraryCommand } from './bench-library.ts';
@@ -21,16 +22,6 @@ import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-/** `--attach off` or `--attach K:RATIO` (ml/cluster/attach.ts; RATIO × the grouping threshold). */
-function parseAttach(text: string): { k: number; ratio: number } | null {
-  if (text === 'off') return null;
-  const [k, ratio] = text.split(':').map(Number);
-  if (!(Number.isInteger(k) && k! >= 1 && ratio !== undefined && ratio > 0 && ratio <= 1)) {
-    throw new UsageError(`--attach must be "off" or K:RATIO (e.g. 3:0.9), got "${text}"`);
-  }
-  return { k: k!, ratio };
-}
-
 const slackNote = (k: number): string => (k > 0 ? `, noise slack ${k}` : '');
 const degradeText = (d: Degrade | undefined): string =>
   d ? `, images degraded to scale ${d.scale}${d.quality === undefined ? '' : ` + JPEG q${d.quality}`}` : '';

@@ -29,6 +29,8 @@ export interface SimulationScores {
 export interface FinetuneBenchResult {
   embedder: string;
   threshold: number;
+  /** The attach pass the groupings ran with (ml/cluster/attach.ts), or null. */
+  attach: { k: number; threshold: number } | null;
   faces: number;
   identities: number;
   corrected_identities: number;
@@ -134,7 +136,8 @@ export async function simulateFinetune(
   truth.forEach((l, i) => {
     byId.set(l, [...(byId.get(l) ?? []), i]);
   });
-  const base = await cluster(embeddings, { dim, threshold, linkage: 'average', minClusterSize: 2 });
+  const grouping = { dim, threshold, linkage: 'average' as const, minClusterSize: 2, attach: options.attach };
+  const base = await cluster(embeddings, grouping);
   let eligible = [...byId.keys()].filter((id) => byId.get(id)!.length >= (options.minFaces ?? 4));
   eligible.sort((a, b) => a - b);
   const target = Math.max(1, Math.round((options.correctShare ?? 0.2) * eligible.length));
@@ -218,7 +221,7 @@ export async function simulateFinetune(
     (correctedSet.has(truth[f]!) ? correctedRows : untouchedRows).push(r);
   });
   const score = async (emb: Float32Array): Promise<SimulationScores> => {
-    const r = await cluster(emb, { dim, threshold, linkage: 'average', minClusterSize: 2 });
+    const r = await cluster(emb, grouping);
     return {
       corrected: subsetScores(emb, dim, r.labels, testTruth, correctedRows, seed),
       untouched: subsetScores(emb, dim, r.labels, testTruth, untouchedRows, seed),
@@ -230,6 +233,7 @@ export async function simulateFinetune(
   return {
     embedder: data.embedder,
     threshold,
+    attach: options.attach ? { k: options.attach.k, threshold: options.attach.threshold } : null,
     faces: n,
     identities: byId.size,
     corrected_identities: corrected.length,

@@ -37,12 +37,11 @@ export const ATTACH_NEIGHBORS = 8;
  * cluster A join a cluster B of at least its size when
  *   score(A, B) = mean over faces a of A of  mean of the k smallest d̃(a, b), b in B
  * is at most the attach threshold, where d̃ = min(d − slack_a − slack_b, T) (T the clustering
- * threshold; a face with fewer than k of B's faces within T counts T for the rest). The candidates
- * are the clusters with a face within T of a face of A (any other scores T, above the attach
- * threshold, which is below T). Each A takes
- * its lowest-scoring allowed B (ties: the lowest id); clusters are visited smallest first (ties:
- * lowest first face), once, and sizes grow as they attach. Cannot-links and photos hold as in
- * the agglomeration: A never joins a B it may not meet.
+ * threshold; a face with fewer than k of B's faces within T counts T for the rest). The
+ * candidates are the clusters with a face within T of a face of A (any other scores T, above the
+ * attach threshold, which is below T). Each A takes its lowest-scoring allowed B (ties: the lowest
+ * id); clusters are visited smallest first (ties: lowest first face), once, and sizes grow as they
+ * attach. Cannot-links and photos hold as in the agglomeration: A never joins a B it may not meet.
  * The pairs under T come from the agglomeration's candidate graph when there is one (the
  * scalable engine: exact while its graph is, see scalable.ts), else from a k-NN search of each
  * face's `neighbors` nearest faces in other clusters (int8-screened, then exact); there, faces

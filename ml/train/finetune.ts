@@ -1,5 +1,6 @@
 // Train-then-gate: split the user's labelled faces into a training part and a held-out part,
 // train the adapter on the first, keep it only if the second clusters better.
+import type { AttachOptions } from '../cluster/index.ts';
 import { mulberry32 } from '../util/prng.ts';
 import { type GateResult, gateAdapter } from './gate.ts';
 import { centroidAnchors, localityWeight } from './locality.ts';
@@ -24,6 +25,8 @@ export interface FinetuneOptions extends TrainOptions {
   untouchedShare?: number;
   minGain?: number;
   tolerance?: number;
+  /** The grouping's attach pass: the gate groups with it, as the app does. */
+  attach?: AttachOptions | undefined;
 }
 
 export interface FinetuneResult extends GateResult {
@@ -160,6 +163,7 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
       untouched: Uint8Array.from(idx, (f) => probe[f]!),
       strangers: strangerSample(set, trainLabels, seed),
       threshold: options.threshold,
+      attach: options.attach,
     },
     {
       baseline: options.init,

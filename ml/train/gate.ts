@@ -1,7 +1,7 @@
 // The gate: an adapter is kept only if it makes the user's own held-out faces cluster better at
 // the threshold the app uses. Training data can always be fitted; only faces the adapter never saw
 // say whether it generalises.
-import { cluster } from '../cluster/index.ts';
+import { type AttachOptions, cluster } from '../cluster/index.ts';
 import { type Adapter, applyAdapter } from './adapter.ts';
 
 export interface HeldOutScores {
@@ -32,6 +32,8 @@ export interface EvalSet {
    * them, so the adapter has no business regrouping them. Their clustering must stay as it was.
    */
   strangers?: Float32Array | undefined;
+  /** The grouping's attach pass (ml/cluster/attach.ts), so the gate groups as the app does. */
+  attach?: AttachOptions | undefined;
 }
 
 /**
@@ -62,7 +64,9 @@ export async function scoreHeldOut(
   const { dim, labels, threshold } = set;
   const n = labels.length;
   const focus = set.focus ?? new Uint8Array(n).fill(1);
-  const pred = clustered ?? (await cluster(embeddings, { dim, threshold, linkage: 'average' })).labels;
+  const pred =
+    clustered ??
+    (await cluster(embeddings, { dim, threshold, linkage: 'average', attach: set.attach })).labels;
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -163,7 +167,8 @@ export async function gateAdapter(
   const baseEmb = options.baseline ? applyAdapter(options.baseline, set.embeddings) : set.embeddings;
   const newEmb = applyAdapter(adapter, set.embeddings);
   const clusterOf = async (e: Float32Array) =>
-    (await cluster(e, { dim: set.dim, threshold: set.threshold, linkage: 'average' })).labels;
+    (await cluster(e, { dim: set.dim, threshold: set.threshold, linkage: 'average', attach: set.attach }))
+      .labels;
   const basePred = await clusterOf(baseEmb);
   const newPred = await clusterOf(newEmb);
   const before = await scoreHeldOut(set, baseEmb, basePred);

@@ -17,6 +17,7 @@ import type { TrainingSet } from '../../../ml/train/triplet.ts';
 import { finetuneInWorker, type TrainProgress } from '../../../ml/train/worker.ts';
 import type { Library } from '../store/library.ts';
 import type { EmbeddingMatrix } from '../store/types.ts';
+import { attachFor } from './attach.ts';
 
 export const ADAPTER_SETTING_VERSION = 1;
 
@@ -185,6 +186,7 @@ export async function improveRecognition(library: Library, options: ImproveOptio
   };
   const settings: FinetuneOptions = {
     threshold: options.threshold,
+    attach: attachFor(options.embedderId, options.threshold),
     // A rank-32 correction confined to the corrected people's neighbourhood (triplet.ts defaults):
     // on LFW it helps them without moving anyone else (`kith bench finetune`).
     kind: 'lowrank',
