@@ -13,6 +13,7 @@ import {
   progressLine,
   UsageError,
 } from '../../electron/cli/args.ts';
+import { slackOf } from '../../ml/embed/noise.ts';
 import { type Degrade, parseDegrade } from '../../ml/image/degrade.ts';
 import { modelById, pipelineById } from '../../ml/models/manifest.ts';
 import { resolvePipeline } from '../../ml/models/registry.ts';
@@ -32,13 +33,19 @@ async function loadData(
     degrade?: Degrade | undefined;
   },
   progress: (text: string) => void,
-): Promise<{ dim: number; embedder: string; labels: Int32Array; embeddings: Float32Array }> {
+): Promise<{
+  dim: number;
+  embedder: string;
+  labels: Int32Array;
+  embeddings: Float32Array;
+  noise?: Float32Array;
+}> {
   if (options.embeddings) return readEmbeddingsFile(resolve(options.embeddings));
   const images = await listIdentityImages(data);
   if (images.length === 0) throw new Error(`No identity folders with images under ${data}`);
   const entry = await resolvePipeline(options.pipeline, { modelsDir: options.modelsDir });
   const dim = modelById(pipelineById(entry.id).embedder).embeddingSize ?? 0;
-  const { pipeline, embeddings } = await embedCentralFaces(
+  const { pipeline, embeddings, noise } = await embedCentralFaces(
     data,
     images.map((i) => i.file),
     { pipeline: entry.id, modelsDir: options.modelsDir, degrade: options.degrade },
@@ -54,7 +61,8 @@ async function loadData(
     if (!ids.has(i.identity)) ids.set(i.identity, ids.size);
     return ids.get(i.identity)!;
   });
-  return { dim, embedder: pipeline.embedderId, labels, embeddings: flat };
+  const noiseOf = Float32Array.from(kept, (i) => noise.get(i.file) ?? 0);
+  return { dim, embedder: pipeline.embedderId, labels, embeddings: flat, noise: noiseOf };
 }
 
 const f4 = (x: number): string => x.toFixed(4);
@@ -68,7 +76,7 @@ function row(label: string, s: SimulationScores): string[] {
 
 export function formatFinetune(r: FinetuneBenchResult): string {
   return [
-    `Fine-tuning on simulated corrections, embedder ${r.embedder}, threshold ${r.threshold}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.threshold.toFixed(3)}` : ''}`,
+    `Fine-tuning on simulated corrections, embedder ${r.embedder}, threshold ${r.threshold}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.threshold.toFixed(3)}` : ''}${r.noise_slack ? ', noise slack' : ''}`,
     `  user corrected ${r.corrected_identities} of ${r.identities} people (${r.choose === 'errors' ? 'among those clustered wrongly' : 'at random'}): ${r.train_faces} confirmed faces, ${r.rejections} rejections; scored on ${r.test_faces} other faces`,
     ...row('before', r.before),
     ...row('after ', r.after),
@@ -158,22 +166,28 @@ export async function benchFinetuneCommand(args: string[]): Promise<number> {
   const num = (v: string | undefined, fallback: number): number => (v === undefined ? fallback : Number(v));
   // Grouped as the app groups this embedder's faces (its attach pass), unless --attach says otherwise.
   const attach = values.attach === undefined ? (embedder.clusterAttach ?? null) : parseAttach(values.attach);
-  const r = await simulateFinetune(data, {
-    threshold,
-    ...(attach ? { attach: { k: attach.k, threshold: attach.ratio * threshold } } : {}),
-    seed: intOption(values.seed, 'seed', 1),
-    steps: intOption(values.steps, 'steps', 200),
-    kind,
-    ...(values.rank === undefined ? {} : { hidden: intOption(values.rank, 'rank', 32) }),
-    ...(locality === undefined ? {} : { locality }),
-    learningRate: num(values['learning-rate'], 3e-4),
-    keepWeight: num(values['keep-weight'], 1),
-    correctShare: num(values.share, 0.2),
-    choose,
-    identitiesPerBatch: intOption(values.identities, 'identities', 32),
-    ...(values['pair-weight'] === undefined ? {} : { pairWeight: Number(values['pair-weight']) }),
-    onProgress: (p) => progress(`finetune: step ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}`),
-  });
+  // Grouped with the noise slack the app forgives, where the faces carry their measured noise.
+  const k = embedder.noiseSlack ?? 0;
+  const slack = data.noise && k > 0 ? slackOf(data.noise, k) : undefined;
+  const r = await simulateFinetune(
+    { ...data, slack },
+    {
+      threshold,
+      ...(attach ? { attach: { k: attach.k, threshold: attach.ratio * threshold } } : {}),
+      seed: intOption(values.seed, 'seed', 1),
+      steps: intOption(values.steps, 'steps', 200),
+      kind,
+      ...(values.rank === undefined ? {} : { hidden: intOption(values.rank, 'rank', 32) }),
+      ...(locality === undefined ? {} : { locality }),
+      learningRate: num(values['learning-rate'], 3e-4),
+      keepWeight: num(values['keep-weight'], 1),
+      correctShare: num(values.share, 0.2),
+      choose,
+      identitiesPerBatch: intOption(values.identities, 'identities', 32),
+      ...(values['pair-weight'] === undefined ? {} : { pairWeight: Number(values['pair-weight']) }),
+      onProgress: (p) => progress(`finetune: step ${p.step}/${p.steps}, loss ${p.loss.toFixed(4)}`),
+    },
+  );
   endProgress();
   process.stdout.write(formatFinetune(r));
   if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -31,6 +31,8 @@ export interface FinetuneBenchResult {
   threshold: number;
   /** The attach pass the groupings ran with (ml/cluster/attach.ts), or null. */
   attach: { k: number; threshold: number } | null;
+  /** Whether the groupings forgave each face's measured noise (ClusterOptions.slack). */
+  noise_slack: boolean;
   faces: number;
   identities: number;
   corrected_identities: number;
@@ -123,7 +125,14 @@ function subsetScores(
 }
 
 export async function simulateFinetune(
-  data: { dim: number; embedder: string; labels: Int32Array; embeddings: Float32Array },
+  data: {
+    dim: number;
+    embedder: string;
+    labels: Int32Array;
+    embeddings: Float32Array;
+    /** Per-face noise slack the app's grouping forgives (ClusterOptions.slack), when measured. */
+    slack?: Float32Array | undefined;
+  },
   options: SimulateOptions,
 ): Promise<FinetuneBenchResult> {
   const start = performance.now();
@@ -136,8 +145,9 @@ export async function simulateFinetune(
   truth.forEach((l, i) => {
     byId.set(l, [...(byId.get(l) ?? []), i]);
   });
+  const { slack } = data;
   const grouping = { dim, threshold, linkage: 'average' as const, minClusterSize: 2, attach: options.attach };
-  const base = await cluster(embeddings, grouping);
+  const base = await cluster(embeddings, { ...grouping, slack });
   let eligible = [...byId.keys()].filter((id) => byId.get(id)!.length >= (options.minFaces ?? 4));
   eligible.sort((a, b) => a - b);
   const target = Math.max(1, Math.round((options.correctShare ?? 0.2) * eligible.length));
@@ -200,6 +210,7 @@ export async function simulateFinetune(
       labels: trainLabels,
       hardNegatives: Int32Array.from(negatives),
       keep: Int32Array.from(keep),
+      slack,
     },
     {
       ...options,
@@ -215,13 +226,14 @@ export async function simulateFinetune(
     testEmb.set(embeddings.subarray(f * dim, (f + 1) * dim), r * dim);
   });
   const testTruth = Int32Array.from(test, (f) => truth[f]!);
+  const testSlack = slack && Float32Array.from(test, (f) => slack[f]!);
   const correctedRows: number[] = [];
   const untouchedRows: number[] = [];
   test.forEach((f, r) => {
     (correctedSet.has(truth[f]!) ? correctedRows : untouchedRows).push(r);
   });
   const score = async (emb: Float32Array): Promise<SimulationScores> => {
-    const r = await cluster(emb, grouping);
+    const r = await cluster(emb, { ...grouping, slack: testSlack });
     return {
       corrected: subsetScores(emb, dim, r.labels, testTruth, correctedRows, seed),
       untouched: subsetScores(emb, dim, r.labels, testTruth, untouchedRows, seed),
@@ -234,6 +246,7 @@ export async function simulateFinetune(
     embedder: data.embedder,
     threshold,
     attach: options.attach ? { k: options.attach.k, threshold: options.attach.threshold } : null,
+    noise_slack: slack !== undefined,
     faces: n,
     identities: byId.size,
     corrected_identities: corrected.length,

@@ -90,10 +90,10 @@ const MAX_STRANGERS = 1500;
  * locality, so a wider locality, the face anchors' reach past the centroids' and a global adapter
  * are all checked on the same faces.
  */
-export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: number): Float32Array {
+export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: number): Int32Array {
   const { dim, embeddings } = set;
   const pool = set.keep ?? new Int32Array(0);
-  if (pool.length === 0) return new Float32Array(0);
+  if (pool.length === 0) return new Int32Array(0);
   const anchors = centroidAnchors(embeddings, dim, trainLabels);
   const far = { anchors, radius: DEFAULT_LOCALITY.radius + DEFAULT_LOCALITY.reach, width: 1e-9 };
   const rand = mulberry32(seed + 15485863);
@@ -107,10 +107,14 @@ export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: 
     // weight 1 at or inside the radius, ~0 beyond it (width ≈ 0): beyond = a stranger.
     if (localityWeight(far, embeddings, f * dim, dim) < 0.5) picked.push(f);
   }
-  const out = new Float32Array(picked.length * dim);
-  picked.forEach((f, r) => {
-    out.set(embeddings.subarray(f * dim, (f + 1) * dim), r * dim);
-  });
+  return Int32Array.from(picked);
+}
+
+/** Rows `faces` of a count×dim matrix. */
+function rowsOf(embeddings: Float32Array, dim: number, faces: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(faces.length * dim);
+  for (let r = 0; r < faces.length; r++)
+    out.set(embeddings.subarray(faces[r]! * dim, (faces[r]! + 1) * dim), r * dim);
   return out;
 }
 
@@ -149,10 +153,9 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
   set.labels.forEach((l, i) => {
     if (l >= 0) idx.push(i);
   });
-  const embeddings = new Float32Array(idx.length * set.dim);
-  idx.forEach((f, r) => {
-    embeddings.set(set.embeddings.subarray(f * set.dim, (f + 1) * set.dim), r * set.dim);
-  });
+  const embeddings = rowsOf(set.embeddings, set.dim, idx);
+  const strangers = strangerSample(set, trainLabels, seed);
+  const slack = set.slack;
   const gate = await gateAdapter(
     train.adapter,
     {
@@ -161,9 +164,11 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
       labels: Int32Array.from(idx, (f) => set.labels[f]!),
       focus: Uint8Array.from(idx, (f) => (held[f] && !probe[f] ? 1 : 0)),
       untouched: Uint8Array.from(idx, (f) => probe[f]!),
-      strangers: strangerSample(set, trainLabels, seed),
+      strangers: rowsOf(set.embeddings, set.dim, strangers),
       threshold: options.threshold,
       attach: options.attach,
+      slack: slack && Float32Array.from(idx, (f) => slack[f]!),
+      strangersSlack: slack && Float32Array.from(strangers, (f) => slack[f]!),
     },
     {
       baseline: options.init,

@@ -34,6 +34,9 @@ export interface EvalSet {
   strangers?: Float32Array | undefined;
   /** The grouping's attach pass (ml/cluster/attach.ts), so the gate groups as the app does. */
   attach?: AttachOptions | undefined;
+  /** Per-face noise slack of `embeddings` and of `strangers` (ClusterOptions.slack), likewise. */
+  slack?: Float32Array | undefined;
+  strangersSlack?: Float32Array | undefined;
 }
 
 /**
@@ -66,7 +69,8 @@ export async function scoreHeldOut(
   const focus = set.focus ?? new Uint8Array(n).fill(1);
   const pred =
     clustered ??
-    (await cluster(embeddings, { dim, threshold, linkage: 'average', attach: set.attach })).labels;
+    (await cluster(embeddings, { dim, threshold, linkage: 'average', attach: set.attach, slack: set.slack }))
+      .labels;
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -166,9 +170,16 @@ export async function gateAdapter(
   // Compared with what the app uses now: the adapter in use, if any, else the raw embeddings.
   const baseEmb = options.baseline ? applyAdapter(options.baseline, set.embeddings) : set.embeddings;
   const newEmb = applyAdapter(adapter, set.embeddings);
-  const clusterOf = async (e: Float32Array) =>
-    (await cluster(e, { dim: set.dim, threshold: set.threshold, linkage: 'average', attach: set.attach }))
-      .labels;
+  const clusterOf = async (e: Float32Array, slack = set.slack) =>
+    (
+      await cluster(e, {
+        dim: set.dim,
+        threshold: set.threshold,
+        linkage: 'average',
+        attach: set.attach,
+        slack,
+      })
+    ).labels;
   const basePred = await clusterOf(baseEmb);
   const newPred = await clusterOf(newEmb);
   const before = await scoreHeldOut(set, baseEmb, basePred);
@@ -192,7 +203,10 @@ export async function gateAdapter(
     const base = options.baseline ? applyAdapter(options.baseline, far) : far;
     strangers = {
       faces: far.length / set.dim,
-      changed: partitionChange(await clusterOf(base), await clusterOf(applyAdapter(adapter, far))),
+      changed: partitionChange(
+        await clusterOf(base, set.strangersSlack),
+        await clusterOf(applyAdapter(adapter, far), set.strangersSlack),
+      ),
     };
   }
   // Strangers' groups are not scored (no labels); any change to them is a change nobody asked for.

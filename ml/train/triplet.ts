@@ -146,6 +146,8 @@ export interface TrainingSet {
    * the identity: without this term a map fitted to a few people drifts everyone else's faces.
    */
   keep?: Int32Array | undefined;
+  /** Per-face noise slack the app's grouping forgives (ClusterOptions.slack): the gate groups with it. */
+  slack?: Float32Array | undefined;
 }
 
 export interface TrainOptions {

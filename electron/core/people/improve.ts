@@ -18,6 +18,7 @@ import { finetuneInWorker, type TrainProgress } from '../../../ml/train/worker.t
 import type { Library } from '../store/library.ts';
 import type { EmbeddingMatrix } from '../store/types.ts';
 import { attachFor } from './attach.ts';
+import { faceSlack } from './slack.ts';
 
 export const ADAPTER_SETTING_VERSION = 1;
 
@@ -183,6 +184,7 @@ export async function improveRecognition(library: Library, options: ImproveOptio
     labels,
     hardNegatives,
     keep: Int32Array.from(unlabelled),
+    slack: faceSlack(m),
   };
   const settings: FinetuneOptions = {
     threshold: options.threshold,
