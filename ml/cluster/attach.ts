@@ -1,5 +1,7 @@
 // A second pass after the agglomeration: small clusters join a larger person their faces sit
 // next to, judged by each face's nearest faces there rather than by the mean over all of them.
+
+import { gatherRows } from '../util/rows.ts';
 import type { Prepared } from './constraints.ts';
 import type { EdgeBuckets } from './edges.ts';
 import { squaredDistance } from './kernel.ts';
@@ -217,14 +219,8 @@ function nearBySearch(
   w: Within,
 ): Map<number, { face: number; d: number }[]> {
   const { embeddings, dim, slack, clusterOfFace } = w;
-  const rows = new Float32Array(library.length * dim);
-  library.forEach((f, i) => {
-    rows.set(embeddings.subarray(f * dim, (f + 1) * dim), i * dim);
-  });
-  const queries = new Float32Array(queryFaces.length * dim);
-  queryFaces.forEach((f, i) => {
-    queries.set(embeddings.subarray(f * dim, (f + 1) * dim), i * dim);
-  });
+  const rows = gatherRows(embeddings, dim, library);
+  const queries = gatherRows(embeddings, dim, queryFaces);
   let maxSlack = 0;
   if (slack) for (const f of library) maxSlack = Math.max(maxSlack, slack[f]!);
   const { ids } = nearestFaces(buildFaceIndex(rows, dim), queries, {

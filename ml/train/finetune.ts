@@ -2,6 +2,7 @@
 // train the adapter on the first, keep it only if the second clusters better.
 import type { AttachOptions } from '../cluster/index.ts';
 import { mulberry32 } from '../util/prng.ts';
+import { gatherRows } from '../util/rows.ts';
 import { type GateResult, gateAdapter } from './gate.ts';
 import { centroidAnchors, localityWeight } from './locality.ts';
 import {
@@ -86,7 +87,7 @@ const MAX_STRANGERS = 1500;
 
 /**
  * Unlabelled faces (the keep pool) beyond radius + reach (triplet.ts DEFAULT_LOCALITY) of every
- * trained person's centroid, as the gate's strangers. Fixed rather than taken from the adapter's own
+ * trained person's centroid, as the gate's strangers (their face indices). Fixed rather than taken from the adapter's own
  * locality, so a wider locality, the face anchors' reach past the centroids' and a global adapter
  * are all checked on the same faces.
  */
@@ -108,14 +109,6 @@ export function strangerSample(set: TrainingSet, trainLabels: Int32Array, seed: 
     if (localityWeight(far, embeddings, f * dim, dim) < 0.5) picked.push(f);
   }
   return Int32Array.from(picked);
-}
-
-/** Rows `faces` of a count×dim matrix. */
-function rowsOf(embeddings: Float32Array, dim: number, faces: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(faces.length * dim);
-  for (let r = 0; r < faces.length; r++)
-    out.set(embeddings.subarray(faces[r]! * dim, (faces[r]! + 1) * dim), r * dim);
-  return out;
 }
 
 export async function finetune(set: TrainingSet, options: FinetuneOptions): Promise<FinetuneResult> {
@@ -153,7 +146,7 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
   set.labels.forEach((l, i) => {
     if (l >= 0) idx.push(i);
   });
-  const embeddings = rowsOf(set.embeddings, set.dim, idx);
+  const embeddings = gatherRows(set.embeddings, set.dim, idx);
   const strangers = strangerSample(set, trainLabels, seed);
   const slack = set.slack;
   const gate = await gateAdapter(
@@ -164,7 +157,7 @@ export async function finetune(set: TrainingSet, options: FinetuneOptions): Prom
       labels: Int32Array.from(idx, (f) => set.labels[f]!),
       focus: Uint8Array.from(idx, (f) => (held[f] && !probe[f] ? 1 : 0)),
       untouched: Uint8Array.from(idx, (f) => probe[f]!),
-      strangers: rowsOf(set.embeddings, set.dim, strangers),
+      strangers: gatherRows(set.embeddings, set.dim, strangers),
       threshold: options.threshold,
       attach: options.attach,
       slack: slack && Float32Array.from(idx, (f) => slack[f]!),

@@ -1,8 +1,9 @@
 // How good is the automatic grouping on this library (issue 15, item 13)? Measured on the user's own
 // confirmations: the faces the user put in a person (confirmed, moved, merged, drawn) are the truth; the
 // same faces are grouped again by the clusterer alone (same threshold, linkage, noise slack and attach
-// pass, faces of one photo kept apart, none of the user's links), and pairwise precision and recall compare the two. Repeated at a
-// stricter and a looser threshold, it says what moving the threshold setting would change.
+// pass, faces of one photo kept apart, none of the user's links), and pairwise precision and recall
+// compare the two. Repeated at a stricter and a looser threshold, it says what moving the threshold
+// setting would change.
 import { cluster } from '../../../ml/cluster/index.ts';
 import { pairwiseScores } from '../../../ml/metrics/clustering.ts';
 import { attachFor } from '../people/attach.ts';
