@@ -5,6 +5,12 @@ import type { Box } from '../../ml/types.ts';
 export interface GroundTruthFace {
   box: Box;
   invalid: boolean;
+  /** WIDER's labels when not 0: blur 1–2 (normal, heavy; 0 clear), illumination 1 (extreme),
+   * occlusion 1–2 (partial, heavy), pose 1 (atypical). */
+  blur?: number;
+  illumination?: number;
+  occlusion?: number;
+  pose?: number;
 }
 
 /** Parses wider_face_bbx_gt.txt: file, count, then `x y w h blur expression illumination invalid occlusion pose` lines. */
@@ -23,7 +29,12 @@ export function parseWiderGroundTruth(text: string): Map<string, GroundTruthFace
     for (let k = 0; k < rows; k++) {
       const f = (lines[i++] ?? '').trim().split(/\s+/).map(Number);
       if (k >= count) continue;
-      faces.push({ box: { x: f[0]!, y: f[1]!, w: f[2]!, h: f[3]! }, invalid: f[7] === 1 });
+      const face: GroundTruthFace = { box: { x: f[0]!, y: f[1]!, w: f[2]!, h: f[3]! }, invalid: f[7] === 1 };
+      if (f[4]) face.blur = f[4];
+      if (f[6]) face.illumination = f[6];
+      if (f[8]) face.occlusion = f[8];
+      if (f[9]) face.pose = f[9];
+      faces.push(face);
     }
     out.set(file, faces);
   }
@@ -56,13 +67,17 @@ export function scoreDetections(
   return { groundTruth: counted.length, matched, detections: detected.length, truePositives };
 }
 
-/** The text layout `parseWiderGroundTruth` reads (attributes other than `invalid` written as 0). */
+/** The text layout `parseWiderGroundTruth` reads (expression written as 0). */
 export function formatWiderGroundTruth(gt: ReadonlyMap<string, readonly GroundTruthFace[]>): string {
   const lines: string[] = [];
   for (const [file, faces] of gt) {
     lines.push(file, String(faces.length));
-    for (const { box, invalid } of faces)
-      lines.push(`${box.x} ${box.y} ${box.w} ${box.h} 0 0 0 ${invalid ? 1 : 0} 0 0`);
+    for (const f of faces) {
+      const { box } = f;
+      lines.push(
+        `${box.x} ${box.y} ${box.w} ${box.h} ${f.blur ?? 0} 0 ${f.illumination ?? 0} ${f.invalid ? 1 : 0} ${f.occlusion ?? 0} ${f.pose ?? 0}`,
+      );
+    }
     if (faces.length === 0) lines.push('0 0 0 0 0 0 0 0 0 0');
   }
   return `${lines.join('\n')}\n`;

@@ -132,7 +132,7 @@ export class YunetDetector implements BoxDetector {
     const fineScale = refineScale(coarseScale, minFaceScale);
     // Candidates down to HINT_SCORE come along: the weak ones only say where to look closer.
     const first = nms(
-      await this.#pass(img, coarseScale, Math.min(options.scoreThreshold, HINT_SCORE)),
+      await this.pass(img, coarseScale, Math.min(options.scoreThreshold, HINT_SCORE)),
       options.nmsIou,
     );
     const coarse = first.filter((c) => c.score >= options.scoreThreshold);
@@ -143,7 +143,7 @@ export class YunetDetector implements BoxDetector {
       for (const r of refineRegions(img.width, img.height, hints, coarse.length > 0, this.refine)) {
         const whole = r.w === img.width && r.h === img.height;
         const part = whole ? img : cropRegion(img, r.x, r.y, r.w, r.h);
-        const found = (await this.#pass(part, fineScale, options.scoreThreshold)).map((c) =>
+        const found = (await this.pass(part, fineScale, options.scoreThreshold)).map((c) =>
           scaleCandidate(c, 1, r.x, r.y),
         );
         all.push(...keepFineCandidates(nms(found, options.nmsIou), coarse, coarseScale));
@@ -152,8 +152,11 @@ export class YunetDetector implements BoxDetector {
     return nms(all, options.nmsIou).filter((c) => Math.min(c.box.w, c.box.h) >= options.minFaceSize);
   }
 
-  /** One network pass over `img` shrunk by `s`; candidates in `img` pixels, before NMS. */
-  async #pass(img: RgbImage, s: number, scoreThreshold: number): Promise<Candidate[]> {
+  /**
+   * One network pass over `img` scaled by `s`; candidates in `img` pixels, before NMS. Public for
+   * the crowd research bench (bench/crowd-variants.ts), which tries passes the app does not make.
+   */
+  async pass(img: RgbImage, s: number, scoreThreshold: number): Promise<Candidate[]> {
     const w = Math.max(1, Math.round(img.width * s));
     const h = Math.max(1, Math.round(img.height * s));
     const padW = Math.ceil(w / 32) * 32;
