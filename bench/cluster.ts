@@ -6,7 +6,7 @@ import { cluster } from '../ml/cluster/index.ts';
 import { slackOf } from '../ml/embed/noise.ts';
 import type { Degrade } from '../ml/image/degrade.ts';
 import { bcubedScores, pairwiseScores } from '../ml/metrics/clustering.ts';
-import { modelById, pipelineById } from '../ml/models/manifest.ts';
+import { type ClusterAttach, modelById, pipelineById } from '../ml/models/manifest.ts';
 import { resolvePipeline } from '../ml/models/registry.ts';
 import { type BenchImageOptions, benchNoiseSlack, embedCentralFaces } from './lfw.ts';
 import { crossFitProject, int8RoundTrip } from './project.ts';
@@ -24,7 +24,7 @@ export interface ClusterBenchResult {
   /** k of the per-face noise slack (ml/embed/noise.ts); 0 = plain distances. */
   noise_slack: number;
   /** The attach pass after the agglomeration (ml/cluster/attach.ts), or null when off. */
-  attach: { k: number; ratio: number } | null;
+  attach: ClusterAttach | null;
   linkage: 'average';
   pairwise_f: number;
   pairwise_precision: number;
@@ -60,7 +60,7 @@ export interface ClusterBenchOptions extends BenchImageOptions {
   /** Cluster the embedding PCA-projected to this many dimensions, int8 (2-fold cross-fitted). */
   project?: number | undefined;
   /** The attach pass (ml/cluster/attach.ts): k and ratio × threshold; null = off; default the embedder's. */
-  attach?: { k: number; ratio: number } | null | undefined;
+  attach?: ClusterAttach | null | undefined;
   /** Write the embeddings (+ labels) for `bench cluster-scale --embeddings`. */
   saveEmbeddings?: string | undefined;
 }

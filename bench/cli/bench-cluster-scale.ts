@@ -12,6 +12,7 @@ import { repoRootDir } from '../../electron/cli/repo.ts';
 import { buildFaceIndex, cluster, nearestPeople } from '../../ml/cluster/index.ts';
 import type { Linkage } from '../../ml/cluster/types.ts';
 import { adjustedRandIndex, bcubedScores, pairwiseScores } from '../../ml/metrics/clustering.ts';
+import type { ClusterAttach } from '../../ml/models/manifest.ts';
 import { syntheticEmbeddings } from '../cluster-scale/synthetic.ts';
 
 const run = promisify(execFile);
@@ -25,7 +26,7 @@ export interface ClusterScaleOptions {
   /** Also run scikit-learn on the first min(faces, 20000) faces. */
   sklearn: boolean;
   /** The attach pass after the agglomeration (ml/cluster/attach.ts): k and ratio × threshold. */
-  attach?: { k: number; ratio: number } | null | undefined;
+  attach?: ClusterAttach | null | undefined;
   onProgress?: (text: string) => void;
 }
 

@@ -66,10 +66,16 @@ export interface ModelEntry {
    * `ratio` × the grouping threshold (so it follows the user's stricter ↔ looser setting).
    * Calibrated with `kith bench cluster [--degrade …] --attach k:ratio` on lfw-dev.
    */
-  clusterAttach?: { k: number; ratio: number };
+  clusterAttach?: ClusterAttach;
   licence: string;
   /** Where the file was published (for the model manager's download and for provenance). */
   url: string;
+}
+
+/** The attach pass's setting (ModelEntry.clusterAttach): k nearest faces, threshold = ratio × T. */
+export interface ClusterAttach {
+  k: number;
+  ratio: number;
 }
 
 const FUSION_WEIGHT = 0.5;
