@@ -44,6 +44,11 @@ export interface PipelineOptions {
   scoreThreshold?: number | undefined;
   /** Embed the mirrored crop too and add the vectors (default: the embedder's manifest setting). */
   flip?: boolean | undefined;
+  /**
+   * A landmark model to align by instead of the pipeline's (e.g. the 68-point one after YuNet):
+   * for benchmarks that compare alignments (`kith bench lfw|cluster --landmarks ID`).
+   */
+  landmarks?: string | undefined;
 }
 
 /** Stage timings in milliseconds, accumulated over the pipeline's life (for `kith bench speed`). */
@@ -161,8 +166,9 @@ export async function createPipeline(options: PipelineOptions = {}): Promise<Kit
   const boxes: BoxDetector = isYunet ? new YunetDetector(det) : new RfbDetector(det);
   const defaultScore = isYunet ? 0.6 : 0.7;
   let detector: FaceDetector;
-  if (entry.landmarks) {
-    const lm = session(entry.landmarks);
+  const landmarks = options.landmarks ?? entry.landmarks;
+  if (landmarks) {
+    const lm = session(landmarks);
     sessions.push(lm);
     detector = new Landmark68Detector(boxes, lm);
   } else {

@@ -22,6 +22,7 @@ import { benchProjectCommand } from './bench-project.ts';
 import { benchSpeed } from './bench-speed.ts';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const alignedBy = (landmarks: string | undefined): string => (landmarks ? `, aligned by ${landmarks}` : '');
 const slackNote = (k: number): string => (k > 0 ? `, noise slack ${k}` : '');
 const degradeText = (d: Degrade | undefined): string =>
   d ? `, images degraded to scale ${d.scale}${d.quality === undefined ? '' : ` + JPEG q${d.quality}`}` : '';
@@ -49,6 +50,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     degrade: { type: 'string' },
     project: { type: 'string' },
     'noise-slack': { type: 'string' },
+    landmarks: { type: 'string' },
     attach: { type: 'string' },
     'long-side': { type: 'string' },
   });
@@ -89,7 +91,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   if (!values.data) throw new UsageError(`bench ${kind ?? ''}: --data DIR is required`);
   const data = resolve(values.data);
   let degrade: Degrade | undefined;
-  for (const own of ['degrade', 'project', 'noise-slack'] as const) {
+  for (const own of ['degrade', 'project', 'noise-slack', 'landmarks'] as const) {
     if (values[own] !== undefined && kind !== 'lfw' && kind !== 'cluster') {
       throw new UsageError(`--${own} applies to bench lfw and bench cluster`);
     }
@@ -111,6 +113,7 @@ export async function benchCommand(args: string[]): Promise<number> {
     degrade,
     project,
     noiseSlack,
+    landmarks: values.landmarks,
   };
   switch (kind) {
     case 'lfw': {
@@ -120,7 +123,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       endProgress();
       process.stdout.write(
         [
-          `LFW verification, ${r.pipeline} (embedder ${r.embedder})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, ${r.images} images, ${r.no_face} without a face`,
+          `LFW verification, ${r.pipeline} (embedder ${r.embedder}${alignedBy(values.landmarks)})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, ${r.images} images, ${r.no_face} without a face`,
           `  float32: accuracy ${pct(r.accuracy)} ± ${pct(r.accuracy_se)}, TAR@FAR=0.1% ${pct(r.tar_at_far_0_001)}, threshold ${r.threshold.toFixed(3)}`,
           `  int8:    accuracy ${pct(r.int8.accuracy)} ± ${pct(r.int8.accuracy_se)}, TAR@FAR=0.1% ${pct(r.int8.tar_at_far_0_001)}, threshold ${r.int8.threshold.toFixed(3)}`,
           ...(r.projected
@@ -174,7 +177,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       );
       endProgress();
       const lines = [
-        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}${r.projected_dim ? `, ${r.projected_dim} bytes by cross-fitted PCA` : ''})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, average linkage, threshold ${r.threshold.toFixed(3)}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.ratio} × threshold` : ', no attach pass'}`,
+        `Clustering ${r.faces} faces of ${r.identities} identities, ${r.pipeline} (embedder ${r.embedder}${alignedBy(values.landmarks)}${r.projected_dim ? `, ${r.projected_dim} bytes by cross-fitted PCA` : ''})${degradeText(r.degrade)}${slackNote(r.noise_slack)}, average linkage, threshold ${r.threshold.toFixed(3)}${r.attach ? `, attach k ${r.attach.k} at ${r.attach.ratio} × threshold` : ', no attach pass'}`,
         `  pairwise: F ${r.pairwise_f.toFixed(4)} (precision ${r.pairwise_precision.toFixed(4)}, recall ${r.pairwise_recall.toFixed(4)})`,
         `  BCubed:   F ${r.bcubed_f.toFixed(4)} (precision ${r.bcubed_precision.toFixed(4)}, recall ${r.bcubed_recall.toFixed(4)})`,
         `  ${r.clusters} people (clusters of ≥ 2) + ${r.singletons} lone faces; ${r.no_face} images without a face; clustering ${r.cluster_seconds.toFixed(2)} s, total ${r.seconds.toFixed(1)} s`,

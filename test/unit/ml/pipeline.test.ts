@@ -95,3 +95,25 @@ test('noise is measured on small, compressed photos’ faces, not on good JPEGs 
     await p.close();
   }
 });
+
+test('a landmarks override aligns like the pipeline that has those landmarks', {
+  skip: needShared,
+}, async () => {
+  const base = { modelsDir: sharedModelsDir, threads: 1 };
+  const [overridden, builtIn, fivePoint] = await Promise.all([
+    createPipeline({ ...base, pipeline: 'yunet-faceplugin', landmarks: 'faceplugin-landmark68' }),
+    createPipeline({ ...base, pipeline: 'yunet-landmarks-faceplugin' }),
+    createPipeline({ ...base, pipeline: 'yunet-faceplugin' }),
+  ]);
+  try {
+    const [a, b, c] = await Promise.all([overridden, builtIn, fivePoint].map((p) => p.analyzeFile(photo)));
+    const central = (r: PhotoAnalysis | undefined) => r!.faces.reduce((x, y) => (y.box.w > x.box.w ? y : x));
+    assert.deepEqual(central(a).embedding, central(b).embedding);
+    assert.ok(
+      squaredL2(central(a).embedding, central(c).embedding) > 1e-4,
+      'YuNet’s own 5 points align differently',
+    );
+  } finally {
+    await Promise.all([overridden, builtIn, fivePoint].map((p) => p.close()));
+  }
+});
