@@ -143,12 +143,12 @@ export async function benchLfw(
   );
   const seconds = (performance.now() - start) / 1000;
   const k = benchNoiseSlack(options, pipeline.embedderId);
-  const slackOfFile = new Map(files.map((f, i) => [f, i]));
+  const indexOf = new Map(files.map((f, i) => [f, i]));
   const slacks = slackOf(
     Float32Array.from(files, (f) => noise.get(f) ?? 0),
     k,
   );
-  const slack = (file: string): number => slacks[slackOfFile.get(file)!]!;
+  const slack = (file: string): number => slacks[indexOf.get(file)!]!;
   const score = (dist: (a: Float32Array, b: Float32Array) => number): ScoredPair[] =>
     pairs.map((p) => {
       const fa = lfwImagePath(p.a.name, p.a.index);

@@ -100,7 +100,7 @@ export function attachClusters(
   const queryFaces = [...members.values()].flat();
   const within = { embeddings, dim, threshold, slack, clusterOfFace };
   const near = edges
-    ? nearFromEdges(edges, queryFaces, maxSize, size, within)
+    ? nearFromEdges(edges, queryFaces, within)
     : nearBySearch(library, queryFaces, keep, within);
 
   // Pairs of final clusters that may never meet; kept on the roots as clusters attach.
@@ -118,9 +118,8 @@ export function attachClusters(
   }
 
   const order = [...members.keys()].sort((a, b) => size[a]! - size[b]! || firstFace[a]! - firstFace[b]!);
-  const faces = new Map(members);
   for (const a of order) {
-    const own = faces.get(a)!;
+    const own = members.get(a)!;
     if (size[a]! > maxSize) continue;
     const banned = forbidden.get(a);
     // Per candidate: the sum over A's faces of their k-nearest mean (faces with none there add T).
@@ -155,7 +154,7 @@ export function attachClusters(
     if (best < 0 || !(bestScore <= options.threshold)) continue;
     parent[a] = best;
     size[best]! += size[a]!;
-    faces.get(best)?.push(...own);
+    members.get(best)?.push(...own);
     for (const x of banned ?? []) {
       forbidden.get(x)?.delete(a);
       forbid(x, best);
@@ -186,26 +185,25 @@ const slackened = (w: Within, f: number, g: number): number =>
 function nearFromEdges(
   edges: EdgeBuckets,
   queryFaces: readonly number[],
-  maxSize: number,
-  size: Int32Array,
   w: Within,
 ): Map<number, { face: number; d: number }[]> {
   const near = new Map<number, { face: number; d: number }[]>();
   for (const f of queryFaces) near.set(f, []);
   let maxSlack = 0;
   if (w.slack) for (const f of near.keys()) maxSlack = Math.max(maxSlack, w.slack[f]!);
-  const small = (f: number) => w.clusterOfFace[f]! >= 0 && size[w.clusterOfFace[f]!]! <= maxSize;
   // Bounds are of the plain distance; a pair can only be under T once slackened below this.
   const reach = w.threshold + 2 * maxSlack + 1e-6;
   for (const c = edges.cursor(); c.bound <= reach; c.advance()) {
     const { a, b } = c;
     const ca = w.clusterOfFace[a]!;
     const cb = w.clusterOfFace[b]!;
-    if (ca < 0 || cb < 0 || ca === cb || !(small(a) || small(b))) continue;
+    const nearA = near.get(a);
+    const nearB = near.get(b);
+    if (ca < 0 || cb < 0 || ca === cb || !(nearA || nearB)) continue;
     const d = slackened(w, a, b);
     if (!(d < w.threshold)) continue;
-    near.get(a)?.push({ face: b, d });
-    near.get(b)?.push({ face: a, d });
+    nearA?.push({ face: b, d });
+    nearB?.push({ face: a, d });
   }
   for (const list of near.values()) list.sort((x, y) => x.d - y.d);
   return near;
@@ -223,7 +221,7 @@ function nearBySearch(
   const queries = gatherRows(embeddings, dim, queryFaces);
   let maxSlack = 0;
   if (slack) for (const f of library) maxSlack = Math.max(maxSlack, slack[f]!);
-  const { ids } = nearestFaces(buildFaceIndex(rows, dim), queries, {
+  const ids = nearestFaces(buildFaceIndex(rows, dim), queries, {
     keep,
     reachOf: (row) => w.threshold + (slack?.[queryFaces[row]!] ?? 0) + maxSlack,
     personOf: Int32Array.from(library, (f) => clusterOfFace[f]!),

@@ -125,14 +125,14 @@ export interface NearestFacesOptions {
 
 /**
  * The `keep` nearest library faces of each query within its reach, screened by the int8 kernel
- * with a rigorous error bound: `ids` (−1 = none) and `approx`, estimates whose exact values the
- * caller computes. Row-major, `keep` entries per query, nearest first.
+ * with a rigorous error bound: their ids (−1 = none), row-major, `keep` per query, nearest first
+ * by the int8 estimate; the caller computes the exact distances it needs.
  */
 export function nearestFaces(
   index: FaceIndex,
   queries: Float32Array,
   options: NearestFacesOptions,
-): { ids: Int32Array; approx: Float32Array } {
+): Int32Array {
   const { dim, stride, kernel, libraryOffset, n } = index;
   const q = queries.length / dim;
   const { keep, reachOf, personOf, skipPersonOf } = options;
@@ -215,7 +215,7 @@ export function nearestFaces(
     }
   }
 
-  return { ids: nearId, approx: nearD };
+  return nearId;
 }
 
 /**
@@ -249,7 +249,7 @@ export function nearestPeople(
 
   // k nearest voting faces per query by screened int8 distance (k + 4 kept, then made exact).
   const keep = k + 4;
-  const { ids: nearId } = nearestFaces(index, queries, { keep, reachOf, personOf });
+  const nearId = nearestFaces(index, queries, { keep, reachOf, personOf });
 
   // Who may not join whom.
   const forbidden = new Map<number, Set<number>>();

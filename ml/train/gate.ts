@@ -57,6 +57,16 @@ export function partitionChange(a: Int32Array, b: Int32Array): number {
   return either > 0 ? one / either : 0;
 }
 
+/** Labels of `embeddings` grouped as the People view groups them: threshold, slack, attach pass. */
+async function groupLikeTheApp(
+  set: EvalSet,
+  embeddings: Float32Array,
+  slack = set.slack,
+): Promise<Int32Array> {
+  const { dim, threshold, attach } = set;
+  return (await cluster(embeddings, { dim, threshold, linkage: 'average', attach, slack })).labels;
+}
+
 /** Clusters like the People view (average linkage at the threshold) and scores focus pairs. */
 export async function scoreHeldOut(
   set: EvalSet,
@@ -67,10 +77,7 @@ export async function scoreHeldOut(
   const { dim, labels, threshold } = set;
   const n = labels.length;
   const focus = set.focus ?? new Uint8Array(n).fill(1);
-  const pred =
-    clustered ??
-    (await cluster(embeddings, { dim, threshold, linkage: 'average', attach: set.attach, slack: set.slack }))
-      .labels;
+  const pred = clustered ?? (await groupLikeTheApp(set, embeddings));
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -170,16 +177,7 @@ export async function gateAdapter(
   // Compared with what the app uses now: the adapter in use, if any, else the raw embeddings.
   const baseEmb = options.baseline ? applyAdapter(options.baseline, set.embeddings) : set.embeddings;
   const newEmb = applyAdapter(adapter, set.embeddings);
-  const clusterOf = async (e: Float32Array, slack = set.slack) =>
-    (
-      await cluster(e, {
-        dim: set.dim,
-        threshold: set.threshold,
-        linkage: 'average',
-        attach: set.attach,
-        slack,
-      })
-    ).labels;
+  const clusterOf = (e: Float32Array, slack = set.slack) => groupLikeTheApp(set, e, slack);
   const basePred = await clusterOf(baseEmb);
   const newPred = await clusterOf(newEmb);
   const before = await scoreHeldOut(set, baseEmb, basePred);
